@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The osac-vm command. Runs the TypeScript sources through tsx, so no build step is needed.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../src/cli/main.ts");
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+});

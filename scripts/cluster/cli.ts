@@ -1,0 +1,132 @@
+// npm run cluster:up | cluster:down | cluster:status
+//
+//   up:     starts a detached control plane (or reuses a healthy one), writes .cluster/kubeconfig and
+//           .cluster/state.json, prints the kubeconfig path on stdout.
+//   down:   stops it and removes its files.
+//   status: prints whether it runs (exit 0) or not (exit 1).
+import * as fs from "node:fs";
+import * as fsp from "node:fs/promises";
+import * as path from "node:path";
+import {
+  REPO_ROOT,
+  isProcessAlive,
+  readyz,
+  startControlPlane,
+  stopControlPlaneFromState,
+  type ControlPlaneState,
+} from "./harness.ts";
+
+const CLUSTER_DIR = process.env.OSAC_CLUSTER_STATE_DIR ?? path.join(REPO_ROOT, ".cluster");
+const STATE = path.join(CLUSTER_DIR, "state.json");
+const KUBECONFIG = path.join(CLUSTER_DIR, "kubeconfig");
+const LOCK = path.join(CLUSTER_DIR, "lock");
+
+const err = (s: string) => process.stderr.write(`${s}\n`);
+
+function readState(): ControlPlaneState | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(STATE, "utf8")) as ControlPlaneState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function healthy(s: ControlPlaneState): Promise<boolean> {
+  if (!isProcessAlive(s.pids.etcd) || !isProcessAlive(s.pids.apiserver)) return false;
+  if (!fs.existsSync(s.kubeconfigPath) || !fs.existsSync(s.caPath)) return false;
+  return readyz({ server: s.server, ca: fs.readFileSync(s.caPath), token: s.adminToken });
+}
+
+/** mkdir-based lock, so that two concurrent `cluster:up` do not start two clusters. */
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  await fsp.mkdir(CLUSTER_DIR, { recursive: true });
+  const deadline = Date.now() + 20 * 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      fs.writeFileSync(path.join(LOCK, "pid"), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const owner = Number(fs.readFileSync(path.join(LOCK, "pid"), { encoding: "utf8", flag: "a+" }) || 0);
+      if (owner && !isProcessAlive(owner)) {
+        fs.rmSync(LOCK, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+async function removeFiles(): Promise<void> {
+  await fsp.rm(STATE, { force: true });
+  await fsp.rm(KUBECONFIG, { force: true });
+  await fsp.rmdir(CLUSTER_DIR).catch(() => {});
+}
+
+async function up(): Promise<void> {
+  await withLock(async () => {
+    const old = readState();
+    if (old) {
+      if (await healthy(old)) {
+        err(`cluster:up: reusing the running control plane at ${old.server} (pids etcd ${old.pids.etcd}, kube-apiserver ${old.pids.apiserver})`);
+        process.stdout.write(`${old.kubeconfigPath}\n`);
+        return;
+      }
+      err("cluster:up: the recorded control plane is not healthy; stopping its leftovers and starting a new one");
+      await stopControlPlaneFromState(old);
+      await fsp.rm(STATE, { force: true });
+    }
+    const cp = await startControlPlane({ detached: true, kubeconfigPath: KUBECONFIG, log: err });
+    const { stop: _stop, ...state } = cp;
+    await fsp.writeFile(STATE, JSON.stringify(state, null, 2) + "\n", { mode: 0o600 });
+    err(
+      `cluster:up: ${cp.server} ready (kube-apiserver ${cp.kubeVersion}; pids etcd ${cp.pids.etcd}, kube-apiserver ${cp.pids.apiserver}; ` +
+        `ready ${cp.timings.processesReadyMs} ms, CRDs ${cp.timings.crdsMs} ms, total ${cp.timings.totalMs} ms)`,
+    );
+    err(`cluster:up: export KUBECONFIG=${cp.kubeconfigPath}   # or E2E_KUBECONFIG=${cp.kubeconfigPath} npm run test:e2e`);
+    process.stdout.write(`${cp.kubeconfigPath}\n`);
+  });
+}
+
+async function down(): Promise<void> {
+  await withLock(async () => {
+    const s = readState();
+    if (!s) {
+      err("cluster:down: no control plane recorded in .cluster/state.json");
+      await removeFiles();
+      return;
+    }
+    await stopControlPlaneFromState(s);
+    await removeFiles();
+    err(`cluster:down: stopped ${s.server} (pids etcd ${s.pids.etcd}, kube-apiserver ${s.pids.apiserver}) and removed ${s.dir}`);
+  });
+}
+
+async function status(): Promise<void> {
+  const s = readState();
+  if (s && (await healthy(s))) {
+    process.stdout.write(`running ${s.server} ${s.kubeconfigPath}\n`);
+  } else {
+    process.stdout.write(s ? "recorded but not healthy\n" : "not running\n");
+    process.exitCode = 1;
+  }
+}
+
+const cmd = process.argv[2];
+const commands: Record<string, () => Promise<void>> = { up, down, status };
+const run = cmd ? commands[cmd] : undefined;
+if (!run) {
+  err("usage: tsx scripts/cluster/cli.ts up|down|status");
+  process.exit(2);
+}
+run().catch((e: unknown) => {
+  err(`cluster:${cmd}: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

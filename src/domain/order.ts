@@ -1,0 +1,131 @@
+import { Annotations, Labels, MANAGED_BY_VALUES, ORDER_KIND, type ManagedBy } from "../api/well-known.ts";
+import { API_VERSION } from "../api/v1alpha1/types.ts";
+import { desiredConfigVersion } from "./config-version.ts";
+import { showValue, type FieldError, type Validation } from "./field-error.ts";
+import { checkOrderName, checkOrderNamespace } from "./naming.ts";
+import { tenantNamespace } from "./tenant.ts";
+import { parseTemplateParameters, type VmParameters } from "./templates/index.ts";
+
+/** An order that passed every rule: what the renderer and the controller work from. */
+export interface Order {
+  readonly name: string;
+  readonly namespace: string;
+  readonly tenant: string;
+  readonly tenantNamespace: string;
+  /** The fulfillment service's id (`cloudkit.openshift.io/virtualmachine-uuid` label), if any. */
+  readonly orderUuid?: string;
+  readonly managedBy?: ManagedBy;
+  readonly templateId: string;
+  /** `spec.templateParameters` exactly as written (hashed into the config version). */
+  readonly templateParameters?: string;
+  readonly parameters: VmParameters;
+  readonly desiredConfigVersion: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Checks one decoded document as a v1alpha1 order; collects every error. */
+export function validateOrder(document: unknown): Validation<Order> {
+  if (!isObject(document)) {
+    return invalid([{ field: "(document)", value: showValue(document), message: "must be a Kubernetes object (a mapping)" }]);
+  }
+  const errors: FieldError[] = [];
+  if (document.apiVersion !== API_VERSION) {
+    errors.push({ field: "apiVersion", value: showValue(document.apiVersion), message: `must be '${API_VERSION}'` });
+  }
+  if (document.kind !== ORDER_KIND) {
+    errors.push({ field: "kind", value: showValue(document.kind), message: `must be '${ORDER_KIND}'` });
+  }
+  const metadata = isObject(document.metadata) ? document.metadata : {};
+  const name = requiredString(metadata, "name", "metadata.name", "the children's names derive from it (generateName cannot be rendered)", errors);
+  const namespace = requiredString(metadata, "namespace", "metadata.namespace", "the tenant namespace derives from it", errors);
+  if (name !== undefined) errors.push(...checkOrderName(name));
+  if (namespace !== undefined) errors.push(...checkOrderNamespace(namespace));
+
+  const annotations = stringMap(metadata.annotations, "metadata.annotations", errors);
+  const labels = stringMap(metadata.labels, "metadata.labels", errors);
+  const tenant = annotations[Annotations.tenant];
+  if (!tenant) {
+    errors.push({
+      field: `metadata.annotations[${Annotations.tenant}]`,
+      message: "is required: it names the tenant whose namespace receives the VM",
+    });
+  }
+  const managedBy = annotations[Annotations.managedBy];
+  if (managedBy !== undefined && !(MANAGED_BY_VALUES as readonly string[]).includes(managedBy)) {
+    errors.push({
+      field: `metadata.annotations[${Annotations.managedBy}]`,
+      value: showValue(managedBy),
+      message: `must be one of ${MANAGED_BY_VALUES.map((v) => `'${v}'`).join(", ")}`,
+    });
+  }
+
+  const spec = isObject(document.spec) ? document.spec : undefined;
+  if (!spec) errors.push({ field: "spec", message: "is required and must be a mapping with templateID and templateParameters" });
+  const templateId = spec ? requiredString(spec, "templateID", "spec.templateID", "it selects the VM template", errors) : undefined;
+  const rawParameters = spec?.templateParameters;
+  if (rawParameters !== undefined && typeof rawParameters !== "string") {
+    errors.push({
+      field: "spec.templateParameters",
+      value: typeof rawParameters,
+      message: "must be a JSON-encoded string (for example '{\"cpu_cores\":\"4\"}'), not a YAML mapping",
+    });
+  }
+  const templateParameters = typeof rawParameters === "string" ? rawParameters : undefined;
+  const parsed = templateId === undefined ? undefined : parseTemplateParameters(templateId, templateParameters);
+  if (parsed) errors.push(...parsed.errors);
+
+  if (errors.length > 0 || !parsed?.value || !name || !namespace || !tenant || !templateId) {
+    return { errors, warnings: parsed?.warnings ?? [] };
+  }
+  const orderUuid = labels[Labels.orderUuid];
+  return {
+    errors,
+    warnings: parsed.warnings,
+    value: {
+      name,
+      namespace,
+      tenant,
+      tenantNamespace: tenantNamespace(namespace, tenant),
+      ...(orderUuid ? { orderUuid } : {}),
+      ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
+      templateId,
+      ...(templateParameters !== undefined ? { templateParameters } : {}),
+      parameters: parsed.value,
+      desiredConfigVersion: desiredConfigVersion({ templateID: templateId, templateParameters }),
+    },
+  };
+}
+
+function invalid<T>(errors: FieldError[]): Validation<T> {
+  return { errors, warnings: [] };
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function requiredString(holder: Json, key: string, field: string, why: string, errors: FieldError[]): string | undefined {
+  const value = holder[key];
+  if (typeof value === "string" && value.length > 0) return value;
+  errors.push({
+    field,
+    ...(value === undefined ? {} : { value: showValue(value) }),
+    message: `is required and must be a non-empty string: ${why}`,
+  });
+  return undefined;
+}
+
+function stringMap(value: unknown, field: string, errors: FieldError[]): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) {
+    errors.push({ field, value: showValue(value), message: "must be a mapping of strings to strings" });
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === "string") out[key] = item;
+    else errors.push({ field: `${field}[${key}]`, value: showValue(item), message: "must be a string (quote it in YAML)" });
+  }
+  return out;
+}

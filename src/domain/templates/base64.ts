@@ -1,0 +1,60 @@
+/**
+ * Base64 checks without decoding the whole input.
+ *
+ * Two levels, because the two parameters that carry base64 have different consumers:
+ * - `checkCanonicalBase64` (cloud_init_config): RFC 4648 §4 standard alphabet, '=' padding to a
+ *   length that is a multiple of 4, no whitespace or line breaks, and zero bits after the last byte.
+ *   The value goes verbatim into a Secret's `data`; Kubernetes stores the decoded bytes and hands
+ *   back their canonical encoding, so anything but the canonical form (wrapped lines, non-zero
+ *   trailing bits) would show as permanent drift in Argo CD even where Go's decoder tolerates it.
+ * - `isLenientBase64` (SSH key bodies): same alphabet, padding optional. OpenSSH tooling emits
+ *   padded bodies, but pasted or shortened bodies (the PARITY example key among them) come without
+ *   padding, and the body is never decoded by Kubernetes, only base64'd again as text.
+ */
+
+/** Standard alphabet then at most two '=': a single character class, so no backtracking. */
+const ALPHABET_THEN_PADDING = /^[A-Za-z0-9+/]*={0,2}$/;
+const WHITESPACE = /\s/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+export type Base64Check =
+  | { readonly ok: true; readonly decodedBytes: number }
+  | { readonly ok: false; readonly reason: string };
+
+function paddingLength(text: string): number {
+  if (text.endsWith("==")) return 2;
+  return text.endsWith("=") ? 1 : 0;
+}
+
+/** The reason never quotes the input: callers use it for secrets. */
+export function checkCanonicalBase64(text: string): Base64Check {
+  if (!ALPHABET_THEN_PADDING.test(text)) {
+    return {
+      ok: false,
+      reason: WHITESPACE.test(text)
+        ? "must be base64 on one line, without spaces or line breaks"
+        : "must use only the standard base64 alphabet (A-Z, a-z, 0-9, '+', '/') with '=' padding at the end",
+    };
+  }
+  if (text.length % 4 !== 0) {
+    return { ok: false, reason: "must be padded base64: its length must be a multiple of 4, padded with '='" };
+  }
+  const padding = paddingLength(text);
+  if (padding > 0) {
+    // After the last full byte, 4 (one '=' missing two bytes) or 2 bits of the last character are unused.
+    const last = ALPHABET.indexOf(text.charAt(text.length - padding - 1));
+    const unusedBitsMask = padding === 2 ? 0b1111 : 0b11;
+    if ((last & unusedBitsMask) !== 0) {
+      return { ok: false, reason: "must be canonical base64: the unused bits before the '=' padding must be zero" };
+    }
+  }
+  return { ok: true, decodedBytes: (text.length / 4) * 3 - padding };
+}
+
+/** Standard alphabet, padding optional but correct when present, no whitespace. */
+export function isLenientBase64(text: string): boolean {
+  if (text.length === 0 || !ALPHABET_THEN_PADDING.test(text)) return false;
+  const padding = paddingLength(text);
+  if (padding > 0) return text.length % 4 === 0;
+  return text.length % 4 !== 1;
+}

@@ -1,0 +1,36 @@
+import { App, Chart } from "cdk8s";
+import type { Order } from "../domain/order.ts";
+import { TenantNamespace } from "./constructs/tenant-namespace.ts";
+import { VmOrder } from "./constructs/vm-order.ts";
+import type { RenderOptions } from "./profile.ts";
+
+/** A rendered Kubernetes object (plain JSON). */
+export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+
+/**
+ * Renders one order's objects, in the role's order. Each order gets its own short-lived App and
+ * Chart: cdk8s validates the whole App per chart, so one App for many orders would be quadratic.
+ */
+export function renderOrder(order: Order, options: RenderOptions): KubeObject[] {
+  const chart = new Chart(new App(), "order", { disableResourceNameHashes: true });
+  new VmOrder(chart, "VmOrder", {
+    order,
+    profile: options.profile,
+    ...(options.defaultStorageClass ? { defaultStorageClass: options.defaultStorageClass } : {}),
+  });
+  return chart.toJson() as KubeObject[];
+}
+
+export interface TenantNamespaceInput {
+  readonly name: string;
+  readonly tenant: string;
+  readonly orderNamespace: string;
+}
+
+/** The tenant Namespace object (gitops profile). */
+export function renderTenantNamespace(input: TenantNamespaceInput): KubeObject {
+  const chart = new Chart(new App(), "tenant", { disableResourceNameHashes: true });
+  new TenantNamespace(chart, "Namespace", input);
+  const [namespace] = chart.toJson() as KubeObject[];
+  return namespace!;
+}

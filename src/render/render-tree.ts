@@ -1,0 +1,34 @@
+import { collectOrders } from "./input/collect-orders.ts";
+import { readDocuments } from "./input/read-documents.ts";
+import type { RenderOptions } from "./profile.ts";
+import { planTree } from "./tree/plan.ts";
+import { syncTree, type SyncReport } from "./tree/sync.ts";
+
+export interface RenderTreeRequest {
+  readonly inputs: readonly string[];
+  readonly outDir: string;
+  readonly check: boolean;
+  readonly options: RenderOptions;
+  readonly readStdin?: () => string;
+  readonly onProgress?: ((done: number, total: number) => void) | undefined;
+}
+
+export interface RenderTreeResult {
+  readonly orderCount: number;
+  readonly errors: string[];
+  readonly warnings: string[];
+  /** Absent when there were errors: then nothing was written. */
+  readonly report?: SyncReport;
+}
+
+/** Reads and validates every order, then (only if all are valid) brings the output tree up to date. */
+export function renderTree(request: RenderTreeRequest): RenderTreeResult {
+  const { documents, problems } = readDocuments(request.inputs, request.readStdin);
+  const { orders, errors, warnings } = collectOrders(documents, problems, request.options);
+  if (errors.length > 0) return { orderCount: orders.length, errors, warnings };
+  const report = syncTree(request.outDir, planTree(orders, request.options), {
+    check: request.check,
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+  });
+  return { orderCount: orders.length, errors, warnings, report };
+}

@@ -1,0 +1,46 @@
+import type { Order } from "../../domain/order.ts";
+import type { RenderOptions } from "../profile.ts";
+import { renderOrder, renderTenantNamespace, type KubeObject } from "../render-order.ts";
+import { namespaceFilePath, orderFilePath } from "./layout.ts";
+import { digest } from "./rendered-file.ts";
+
+/**
+ * Bump when the rendered output for unchanged input changes (new fields, new defaults): files
+ * carry the digest of their input including this, so a bump re-renders every order.
+ */
+export const RENDER_REVISION = 1;
+
+/** A file the render should produce; `render` runs only when the file is missing or stale. */
+export interface PlannedFile {
+  readonly path: string;
+  readonly description: string;
+  readonly inputDigest: string;
+  readonly render: () => KubeObject[];
+}
+
+/** Every file for these orders, sorted by path. Pure: renders nothing until asked. */
+export function planTree(orders: readonly Order[], options: RenderOptions): PlannedFile[] {
+  const optionsKey = [RENDER_REVISION, options.profile, options.defaultStorageClass ?? null];
+  const files: PlannedFile[] = orders.map((order) => ({
+    path: orderFilePath(order.tenantNamespace, order.name),
+    description: `VirtualMachine ${order.namespace}/${order.name}`,
+    inputDigest: digest(JSON.stringify([optionsKey, order])),
+    render: () => renderOrder(order, options),
+  }));
+  if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): PlannedFile[] {
+  const byName = new Map<string, Order>();
+  for (const order of orders) if (!byName.has(order.tenantNamespace)) byName.set(order.tenantNamespace, order);
+  return [...byName.values()].map((order) => {
+    const input = { name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace };
+    return {
+      path: namespaceFilePath(input.name),
+      description: `the tenant '${order.tenant}' of namespace ${order.namespace}`,
+      inputDigest: digest(JSON.stringify([optionsKey, input])),
+      render: () => [renderTenantNamespace(input)],
+    };
+  });
+}
