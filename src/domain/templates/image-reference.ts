@@ -73,7 +73,7 @@ export function parseImageReference(text: string): GrammarResult<ImageReference>
     // Upper case is legal in the registry host, the tag and the digest, so when lower-casing makes
     // the reference valid the culprit is the repository path.
     const message = REFERENCE.test(reference.toLowerCase())
-      ? `repository path must be lowercase, ${ACCEPTED}`
+      ? 'repository path must be lowercase, e.g. "quay.io/containerdisks/fedora:41"'
       : `must be a container image reference, ${ACCEPTED}`;
     return rejectedWith(message);
   }
