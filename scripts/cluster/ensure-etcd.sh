@@ -21,7 +21,9 @@ if [[ "$(id -u)" != 0 ]]; then
   command -v sudo >/dev/null || fail "etcd not found; installing etcd-server needs root (apt-get install -y etcd-server)"
   SUDO="sudo -n"
 fi
-exec 9>/tmp/osac-vm-gitops-apt.lock
+lock_dir="${XDG_CACHE_HOME:-$HOME/.cache}/osac-vm-gitops"
+mkdir -p "$lock_dir"
+exec 9>"$lock_dir/apt.lock"
 flock 9
 if ! command -v etcd >/dev/null; then
   log "etcd not found: installing Debian package etcd-server (apt-get update && apt-get install -y etcd-server)"
