@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 
-export type PlainObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
+export type PlainObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } & Record<string, unknown> } & Record<string, unknown>;
 
 interface OrderDoc {
   metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };

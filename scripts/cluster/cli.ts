@@ -67,6 +67,10 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 async function removeFiles(): Promise<void> {
   await fsp.rm(STATE, { force: true });
   await fsp.rm(KUBECONFIG, { force: true });
+}
+
+/** Removes .cluster/ once nothing is left in it (after the lock is released). */
+async function removeClusterDirIfEmpty(): Promise<void> {
   await fsp.rmdir(CLUSTER_DIR).catch(() => {});
 }
 
@@ -92,6 +96,9 @@ async function up(): Promise<void> {
     );
     err(`cluster:up: export KUBECONFIG=${cp.kubeconfigPath}   # or E2E_KUBECONFIG=${cp.kubeconfigPath} npm run test:e2e`);
     process.stdout.write(`${cp.kubeconfigPath}\n`);
+  }).catch(async (e: unknown) => {
+    await removeClusterDirIfEmpty();
+    throw e;
   });
 }
 
@@ -107,6 +114,7 @@ async function down(): Promise<void> {
     await removeFiles();
     err(`cluster:down: stopped ${s.server} (pids etcd ${s.pids.etcd}, kube-apiserver ${s.pids.apiserver}) and removed ${s.dir}`);
   });
+  await removeClusterDirIfEmpty();
 }
 
 async function status(): Promise<void> {

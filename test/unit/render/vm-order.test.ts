@@ -103,33 +103,33 @@ describe("aap-parity profile", () => {
       "VirtualMachine/vm-x7k2q",
       "Service/vm-x7k2q-load-balancer",
     ]);
-    const vm = objects[2] as { spec: { template: { spec: Record<string, unknown> } } };
+    const vm = objects[2] as unknown as { spec: { template: { spec: Record<string, unknown> } } };
     expect(vm.spec.template.spec).not.toHaveProperty("accessCredentials");
   });
 
   it("GIVEN no storage class anywhere THEN storageClassName is not rendered", () => {
     const objects = renderOrder(parityOrder, { profile: "aap-parity", allowPlainSecrets: false });
-    const dataVolume = objects.find((o) => o.kind === "DataVolume") as { spec: { pvc: Record<string, unknown> } };
+    const dataVolume = objects.find((o) => o.kind === "DataVolume") as unknown as { spec: { pvc: Record<string, unknown> } };
     expect(dataVolume.spec.pvc).not.toHaveProperty("storageClassName");
   });
 
   it("GIVEN the order names a storage class THEN it wins over the default", () => {
     const order = validOrder({ ...PARITY_PARAMETERS, storage_class: "fast-ssd" });
     const objects = renderOrder(order, { profile: "aap-parity", allowPlainSecrets: false, defaultStorageClass: "nfs-client" });
-    const dataVolume = objects.find((o) => o.kind === "DataVolume") as { spec: { pvc: { storageClassName?: string } } };
+    const dataVolume = objects.find((o) => o.kind === "DataVolume") as unknown as { spec: { pvc: { storageClassName?: string } } };
     expect(dataVolume.spec.pvc.storageClassName).toBe("fast-ssd");
   });
 
   it("GIVEN several ports and a docker:// image THEN each port is named <proto>-<port> and the URL has one scheme", () => {
     const order = validOrder({ exposed_ports: "22/tcp, 53/udp,8080/tcp", image_source: "docker://quay.io/containerdisks/ubuntu:24.04" });
     const objects = renderOrder(order, { profile: "aap-parity", allowPlainSecrets: false });
-    const service = objects.find((o) => o.kind === "Service") as { spec: { ports: unknown[] } };
+    const service = objects.find((o) => o.kind === "Service") as unknown as { spec: { ports: unknown[] } };
     expect(service.spec.ports).toEqual([
       { name: "tcp-22", port: 22, targetPort: 22, protocol: "TCP" },
       { name: "udp-53", port: 53, targetPort: 53, protocol: "UDP" },
       { name: "tcp-8080", port: 8080, targetPort: 8080, protocol: "TCP" },
     ]);
-    const dataVolume = objects.find((o) => o.kind === "DataVolume") as { spec: { source: { registry: { url: string } } } };
+    const dataVolume = objects.find((o) => o.kind === "DataVolume") as unknown as { spec: { source: { registry: { url: string } } } };
     expect(dataVolume.spec.source.registry.url).toBe("docker://quay.io/containerdisks/ubuntu:24.04");
   });
 });
