@@ -11,6 +11,8 @@ export const TIME_BINARY = "/usr/bin/time";
 export interface Measured {
   /** Wall seconds as GNU time reports them (%e, 10 ms resolution). */
   readonly wallS: number;
+  /** User + system CPU seconds of the child (%U + %S): less sensitive than wall time to other load on the machine. */
+  readonly cpuS: number;
   /** Peak resident set size of the child, MB (GNU time %M is KiB; MB here = KiB / 1024). */
   readonly peakRssMb: number;
   /** Wall seconds around spawnSync in this process (includes spawning /usr/bin/time itself). */
@@ -20,15 +22,17 @@ export interface Measured {
 }
 
 /**
- * Runs `command args` as a fresh child process under `/usr/bin/time -f "%e %M"`; the time report
+ * Runs `command args` as a fresh child process under `/usr/bin/time -f "%e %U %S %M"`; the time report
  * goes to its own file so it cannot mix with the child's stderr. Throws when the child fails.
  */
 export function measure(command: string, args: readonly string[], cwd: string): Measured {
   const scratch = mkdtempSync(join(tmpdir(), "osac-bench-time-"));
   const report = join(scratch, "time.txt");
   try {
+    // Flush dirty pages left by earlier runs (and their clean-up), so that no run pays for another's writeback.
+    spawnSync("sync");
     const started = performance.now();
-    const child = spawnSync(TIME_BINARY, ["-f", "%e %M", "-o", report, command, ...args], {
+    const child = spawnSync(TIME_BINARY, ["-f", "%e %U %S %M", "-o", report, command, ...args], {
       cwd,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
@@ -38,8 +42,8 @@ export function measure(command: string, args: readonly string[], cwd: string): 
     if (child.status !== 0) {
       throw new Error(`${command} ${args.join(" ")} exited ${child.status ?? child.signal}:\n${child.stderr}`);
     }
-    const [wall, rssKb] = readFileSync(report, "utf8").trim().split(/\s+/).slice(-2).map(Number);
-    return { wallS: wall!, peakRssMb: rssKb! / 1024, spawnWallS, stdout: child.stdout, stderr: child.stderr };
+    const [wall, user, system, rssKb] = readFileSync(report, "utf8").trim().split(/\s+/).slice(-4).map(Number);
+    return { wallS: wall!, cpuS: user! + system!, peakRssMb: rssKb! / 1024, spawnWallS, stdout: child.stdout, stderr: child.stderr };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

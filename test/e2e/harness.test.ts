@@ -87,7 +87,14 @@ describe("the cluster under test", () => {
     expect(got.metadata.annotations["cloudkit.openshift.io/tenant"]).toBe("my-tenant");
     expect(got.metadata.uid).toBeTruthy();
 
-    const { stdout } = await execFileAsync("kubectl", ["--kubeconfig", ctx.kubeconfigPath, "get", ORDER_CRD, "-A"]);
+    // a throw-away discovery cache: every harness has a new port, ~/.kube/cache would only grow
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "osac-e2e-kubectl-"));
+    let stdout: string;
+    try {
+      ({ stdout } = await execFileAsync("kubectl", ["--kubeconfig", ctx.kubeconfigPath, "--cache-dir", cacheDir, "get", ORDER_CRD, "-A"]));
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
     const line = stdout.split("\n").find((l) => l.includes(name));
     expect(line, `kubectl output:\n${stdout}`).toBeDefined();
     expect(line).toContain(ns);
