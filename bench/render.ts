@@ -13,9 +13,8 @@
  *
  * Everything is written under a temporary directory in os.tmpdir(), removed at the end.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statfsSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { countFiles, diffTrees, differingObjects, measure, median, objectsUnder, snapshotTree, type Measured } from "./support/measure.ts";
@@ -90,9 +89,17 @@ interface RerenderRun {
   readonly onlyTarget: boolean;
 }
 
+/** The file system holding `path`, from /proc/self/mounts (longest mount point that contains it). */
 function fileSystemType(path: string): string {
   try {
-    return execFileSync("stat", ["-f", "-c", "%T", path], { encoding: "utf8" }).trim();
+    let best = { mountPoint: "", type: "unknown" };
+    for (const line of readFileSync("/proc/self/mounts", "utf8").split("\n")) {
+      const [, mountPoint, type] = line.split(" ");
+      if (!mountPoint || !type) continue;
+      const contains = path === mountPoint || path.startsWith(mountPoint.endsWith("/") ? mountPoint : `${mountPoint}/`);
+      if (contains && mountPoint.length > best.mountPoint.length) best = { mountPoint, type };
+    }
+    return best.type;
   } catch {
     return `statfs type 0x${statfsSync(path).type.toString(16)}`;
   }
@@ -107,6 +114,7 @@ function main(): void {
     memoryGb: totalmem() / 1024 ** 3,
     tmp: `${tmpdir()} (${fileSystemType(tmpdir())})`,
     time: "GNU time (/usr/bin/time)",
+    loadBefore: loadavg().map((load) => load.toFixed(2)).join(" "),
   };
   log(`render bench: ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, scratch ${root}`);
 
@@ -147,7 +155,7 @@ function main(): void {
         throw new Error(`ours: expected ${expectedOurs} files for ${size} orders; CLI said ${JSON.stringify(summary)}, found ${oursFiles}`);
       }
       ours.push(o);
-      log(`  ${size} orders, run ${rep}: floor ${fmt(f.wallS)} s ${fmt(f.peakRssMb, 0)} MB; ours ${fmt(o.wallS)} s ${fmt(o.peakRssMb, 0)} MB`);
+      log(`  ${size} orders, run ${rep}: floor ${fmt(f.wallS)} s (cpu ${fmt(f.cpuS)}) ${fmt(f.peakRssMb, 0)} MB; ours ${fmt(o.wallS)} s (cpu ${fmt(o.cpuS)}) ${fmt(o.peakRssMb, 0)} MB`);
       if (size === SIZES[0] && rep === 1) {
         const differing = differingObjects(objectsUnder(floorOut), objectsUnder(oursOut));
         equivalence =
@@ -224,7 +232,7 @@ function orderNamespacePath(out: string, index: number): string {
 }
 
 function printReport(
-  machine: { node: string; cpus: number; cpuModel: string; memoryGb: number; tmp: string; time: string },
+  machine: { node: string; cpus: number; cpuModel: string; memoryGb: number; tmp: string; time: string; loadBefore: string },
   results: SizeResult[],
   runs: RerenderRun[],
   target: string,
@@ -233,41 +241,45 @@ function printReport(
 ): void {
   const out: string[] = [];
   out.push(`Machine: ${machine.cpus} cores (${machine.cpuModel}), ${fmt(machine.memoryGb, 1)} GiB RAM, Node ${machine.node}; output under ${machine.tmp}; ${machine.time}.`);
-  out.push(`Each cell: median of ${REPEATS} fresh child processes, wall seconds and peak RSS as reported by \`/usr/bin/time -f "%e %M"\`.`);
+  out.push(`Load average (1/5/15 min) at start: ${machine.loadBefore}; at end: ${loadavg().map((load) => load.toFixed(2)).join(" ")}.`);
+  out.push(`Each cell: median of ${REPEATS} fresh child processes; wall seconds, CPU seconds (user + sys) and peak RSS as reported by \`/usr/bin/time -f "%e %U %S %M"\`.`);
   out.push("");
   out.push("### Full render into an empty directory");
   out.push("");
-  out.push("| orders | objects | input MB | floor s | ours s | ratio (ours/floor) | ours ms/order | floor peak RSS MB | ours peak RSS MB | files (floor / ours) |");
-  out.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  out.push("| orders | objects | input MB | floor s | ours s | ratio (ours/floor) | ours ms/order | floor CPU s | ours CPU s | CPU ratio | floor peak RSS MB | ours peak RSS MB | files (floor / ours) |");
+  out.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
     const floorS = median(r.floor.map((m) => m.wallS));
     const oursS = median(r.ours.map((m) => m.wallS));
+    const floorCpu = median(r.floor.map((m) => m.cpuS));
+    const oursCpu = median(r.ours.map((m) => m.cpuS));
     out.push(
       `| ${r.orders.toLocaleString("en-US")} | ${r.floorFiles.toLocaleString("en-US")} | ${fmt(r.inputMb, 1)} | ${fmt(floorS)} | ${fmt(oursS)} | ${fmt(oursS / floorS)} | ${fmt((oursS * 1000) / r.orders, 3)} | ` +
+        `${fmt(floorCpu)} | ${fmt(oursCpu)} | ${fmt(oursCpu / floorCpu)} | ` +
         `${fmt(median(r.floor.map((m) => m.peakRssMb)), 0)} | ${fmt(median(r.ours.map((m) => m.peakRssMb)), 0)} | ${r.floorFiles.toLocaleString("en-US")} / ${r.oursFiles.toLocaleString("en-US")} |`,
     );
   }
   out.push("");
-  out.push(`Runs (wall s): ${results.map((r) => `${r.orders}: floor ${r.floor.map((m) => fmt(m.wallS)).join("/")}, ours ${r.ours.map((m) => fmt(m.wallS)).join("/")}`).join("; ")}.`);
+  out.push(`Individual runs, wall s: ${results.map((r) => `${r.orders}: floor ${r.floor.map((m) => fmt(m.wallS)).join("/")}, ours ${r.ours.map((m) => fmt(m.wallS)).join("/")}`).join("; ")}.`);
   out.push(`Floor vs ours objects: ${equivalence}.`);
   out.push("");
   out.push(`### Re-render of ${RERENDER_SIZE.toLocaleString("en-US")} orders after changing one order's cpu_cores (${target})`);
   out.push("");
-  out.push("| mode | process wall s | renderTree ms | peak RSS MB | files written (report) | files read (report) | orders rendered | files changed on disk | only that order's file changed |");
-  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  out.push("| mode | process wall s | process CPU s | renderTree ms | peak RSS MB | files written (report) | files read (report) | orders rendered | files changed on disk | only that order's file changed |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const mode of ["cli", "in-process"] as const) {
     const of = runs.filter((run) => run.mode === mode);
     const renderMs = of.map((run) => run.renderTreeMs).filter((ms): ms is number => ms !== undefined);
     const label = mode === "cli" ? "CLI `node bin/osac-vm.js render`" : "in-process `renderTree` (child script)";
     const filesRead = of[0]?.filesRead;
     out.push(
-      `| ${label} | ${fmt(median(of.map((run) => run.measured.wallS)))} | ${renderMs.length ? fmt(median(renderMs), 0) : "—"} | ${fmt(median(of.map((run) => run.measured.peakRssMb)), 0)} | ` +
+      `| ${label} | ${fmt(median(of.map((run) => run.measured.wallS)))} | ${fmt(median(of.map((run) => run.measured.cpuS)))} | ${renderMs.length ? fmt(median(renderMs), 0) : "—"} | ${fmt(median(of.map((run) => run.measured.peakRssMb)), 0)} | ` +
         `${unique(of.map((run) => run.written))} | ${filesRead === undefined ? "— (CLI does not print it)" : unique(of.map((run) => run.filesRead!))} | ` +
         `${of[0]?.rendered === undefined ? "—" : unique(of.map((run) => run.rendered!))} | ${unique(of.map((run) => run.diskChanged.length))} | ${of.every((run) => run.onlyTarget) ? "yes" : "NO"} (${of.length}/${of.length} runs checked) |`,
     );
   }
   out.push("");
-  out.push(`Runs: ${runs.map((run) => `${run.mode} ${fmt(run.measured.wallS)} s${run.renderTreeMs !== undefined ? ` (renderTree ${fmt(run.renderTreeMs, 0)} ms)` : ""}`).join("; ")}.`);
+  out.push(`Individual runs: ${runs.map((run) => `${run.mode} ${fmt(run.measured.wallS)} s${run.renderTreeMs !== undefined ? ` (renderTree ${fmt(run.renderTreeMs, 0)} ms)` : ""}`).join("; ")}.`);
   out.push("");
   const big = results.find((r) => r.orders === RERENDER_SIZE)!;
   const ratio = median(big.ours.map((m) => m.wallS)) / median(big.floor.map((m) => m.wallS));
