@@ -1,0 +1,97 @@
+import { makeInformer, type KubeConfig, type KubernetesObject, type ListPromise } from "@kubernetes/client-node";
+import type { Logger } from "../logger.ts";
+
+export interface SupervisedInformerOptions<T extends KubernetesObject> {
+  readonly kubeConfig: KubeConfig;
+  /** API path of the collection, e.g. `/apis/storage.k8s.io/v1/storageclasses`. */
+  readonly path: string;
+  readonly list: ListPromise<T>;
+  readonly labelSelector?: string;
+  readonly logger: Logger;
+  /** Called after every add, update and delete, and after each (re)list. */
+  readonly onChange: () => void;
+  readonly onRestart?: () => void;
+  readonly initialBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Full relist this often, even without errors (client-node watches can stall silently). */
+  readonly relistIntervalMs?: number;
+}
+
+/**
+ * A client-node informer that does not stay dead: client-node stops an informer on any error but
+ * 410 Gone, so this restarts it with exponential backoff, relists periodically, and reports
+ * whether the cache has synced at least once.
+ */
+export class SupervisedInformer<T extends KubernetesObject> {
+  private readonly informer;
+  private synced = false;
+  private stopped = false;
+  private backoffMs: number;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly relistTimer: NodeJS.Timeout;
+
+  constructor(private readonly options: SupervisedInformerOptions<T>) {
+    this.backoffMs = options.initialBackoffMs ?? 500;
+    this.informer = makeInformer(options.kubeConfig, options.path, options.list, options.labelSelector);
+    for (const verb of ["add", "update", "delete"] as const) this.informer.on(verb, () => options.onChange());
+    this.informer.on("connect", () => {
+      this.synced = true;
+      this.backoffMs = options.initialBackoffMs ?? 500;
+      options.onChange();
+    });
+    this.informer.on("error", (error) => this.scheduleRestart(error));
+    this.relistTimer = setInterval(() => void this.restartNow("Relisted periodically"), options.relistIntervalMs ?? 300_000);
+    this.relistTimer.unref();
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.informer.start();
+    } catch (error) {
+      this.scheduleRestart(error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.relistTimer);
+    clearTimeout(this.restartTimer);
+    await this.informer.stop();
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  list(): readonly T[] {
+    return this.informer.list();
+  }
+
+  private scheduleRestart(error: unknown): void {
+    if (this.stopped || this.restartTimer) return;
+    this.options.logger.warn({ path: this.options.path, err: describe(error), retryInMs: this.backoffMs }, "Watch failed; restarting");
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.restartNow("Restarted watch");
+    }, this.backoffMs);
+    this.restartTimer.unref();
+    this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
+  }
+
+  private async restartNow(message: string): Promise<void> {
+    if (this.stopped) return;
+    this.options.onRestart?.();
+    this.options.logger.debug({ path: this.options.path }, message);
+    try {
+      await this.informer.stop();
+      await this.informer.start();
+    } catch (error) {
+      this.scheduleRestart(error);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === "string" ? error : JSON.stringify(error) ?? String(error);
+}

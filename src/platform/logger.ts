@@ -1,0 +1,25 @@
+import { pino, type Logger, type LevelWithSilent } from "pino";
+
+export type { Logger };
+
+/**
+ * JSON logs in Kubernetes style: capitalised past-tense messages with structured key/values.
+ * Secrets are never passed to the logger; the redaction list is a second line of defence for
+ * fields that could carry them by mistake.
+ */
+export function createLogger(options: { level: LevelWithSilent; name: string; destination?: NodeJS.WritableStream }): Logger {
+  return pino(
+    {
+      name: options.name,
+      level: options.level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: {
+        paths: ["*.templateParameters", "*.cloud_init_config", "*.token", "*.authorization", "*.password", "*.userData"],
+        censor: "[REDACTED]",
+      },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}

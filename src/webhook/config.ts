@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { MANAGED_BY_VALUES } from "../api/well-known.ts";
+
+/**
+ * Everything the webhook process is configured with, parsed once at start-up from flags and the
+ * environment. Nothing else reads process.env.
+ */
+export const WebhookConfigSchema = z
+  .object({
+    port: z.coerce.number().int().min(1).max(65535),
+    bindAddress: z.string().min(1),
+    tls: z.discriminatedUnion("mode", [
+      z.object({ mode: z.literal("files"), certFile: z.string().min(1), keyFile: z.string().min(1) }),
+      z.object({ mode: z.literal("dev") }),
+    ]),
+    kubeconfig: z.string().min(1).optional(),
+    envStorageClass: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS-1123 subdomain (a StorageClass name)")
+      .max(253)
+      .optional(),
+    managedByDefault: z.enum(MANAGED_BY_VALUES),
+    rollout: z
+      .object({ mode: z.enum(["controller", "gitops"]), percent: z.number().int().min(0).max(100) })
+      .optional(),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    maxBodyBytes: z.number().int().positive(),
+    shutdownGraceMs: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export type WebhookConfig = z.infer<typeof WebhookConfigSchema>;
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
+
+export interface WebhookFlags {
+  port?: string;
+  "bind-address"?: string;
+  "dev-tls"?: boolean;
+  "tls-cert-file"?: string;
+  "tls-key-file"?: string;
+  kubeconfig?: string;
+  "log-level"?: string;
+}
+
+/**
+ * Builds the config from flags and environment. Environment:
+ * CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops),
+ * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), KUBECONFIG, LOG_LEVEL.
+ */
+export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<string, string | undefined>>) {
+  const rollout = env.OSAC_VM_MANAGED_BY_ROLLOUT ? parseRollout(env.OSAC_VM_MANAGED_BY_ROLLOUT) : undefined;
+  return WebhookConfigSchema.safeParse({
+    port: flags.port ?? "8443",
+    bindAddress: flags["bind-address"] ?? "0.0.0.0",
+    tls: flags["dev-tls"]
+      ? { mode: "dev" }
+      : {
+          mode: "files",
+          certFile: flags["tls-cert-file"] ?? `${DEFAULT_CERT_DIR}/tls.crt`,
+          keyFile: flags["tls-key-file"] ?? `${DEFAULT_CERT_DIR}/tls.key`,
+        },
+    ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
+    ...(env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS ? { envStorageClass: env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS } : {}),
+    managedByDefault: env.OSAC_VM_MANAGED_BY_DEFAULT ?? "aap",
+    ...(rollout !== undefined ? { rollout } : {}),
+    logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
+    maxBodyBytes: MAX_BODY_BYTES,
+    shutdownGraceMs: 10_000,
+  });
+}
+
+function parseRollout(text: string): unknown {
+  const match = /^(\w+):(\d{1,3})$/.exec(text.trim());
+  return match ? { mode: match[1], percent: Number(match[2]) } : text;
+}
+
+/** One line per problem: `<setting>: <message>`. */
+export function describeConfigErrors(error: z.ZodError): string[] {
+  const names: Record<string, string> = {
+    port: "--port",
+    envStorageClass: "CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS",
+    managedByDefault: "OSAC_VM_MANAGED_BY_DEFAULT",
+    rollout: "OSAC_VM_MANAGED_BY_ROLLOUT (expected <controller|gitops>:<0-100>)",
+    logLevel: "--log-level / LOG_LEVEL",
+  };
+  return error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "");
+    return `${names[key] ?? issue.path.join(".")}: ${issue.message}`;
+  });
+}

@@ -1,0 +1,158 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../../platform/logger.ts";
+import type { AdmissionDecision, AdmissionRequest } from "../admission/types.ts";
+import type { WebhookMetrics } from "../metrics.ts";
+import { BodyTooLargeError, readBody } from "./read-body.ts";
+
+export type AdmissionHandler = (request: AdmissionRequest) => AdmissionDecision;
+export type ConversionHandler = (body: unknown) => { status: number; body: object; convertedCount?: number };
+
+export interface ReviewEndpoints {
+  readonly admission: Readonly<Record<string, { readonly name: string; readonly handle: AdmissionHandler }>>;
+  readonly conversion: { readonly path: string; readonly handle: ConversionHandler };
+}
+
+/**
+ * The hot path: AdmissionReview and ConversionReview POSTs, answered straight on node:https
+ * without express's router and body parser (docs/adr/0009-webhook-http.md). Returns false for any
+ * other request so the caller can hand it to express.
+ */
+export function createReviewDispatcher(endpoints: ReviewEndpoints, deps: { logger: Logger; metrics: WebhookMetrics; maxBodyBytes: number }) {
+  return function dispatch(request: IncomingMessage, response: ServerResponse): boolean {
+    if (request.method !== "POST") return false;
+    const path = pathOf(request.url);
+    const admission = endpoints.admission[path];
+    if (admission) {
+      void serveAdmission(request, response, admission, deps);
+      return true;
+    }
+    if (path === endpoints.conversion.path) {
+      void serveConversion(request, response, endpoints.conversion.handle, deps);
+      return true;
+    }
+    return false;
+  };
+}
+
+async function serveAdmission(
+  request: IncomingMessage,
+  response: ServerResponse,
+  endpoint: { name: string; handle: AdmissionHandler },
+  deps: { logger: Logger; metrics: WebhookMetrics; maxBodyBytes: number },
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  let operation = "unknown";
+  const finish = (status: number, body: object, outcome: string) => {
+    send(response, status, body);
+    const labels = { webhook: endpoint.name, operation, outcome };
+    deps.metrics.requests.inc(labels);
+    deps.metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+  const parsed = await parseJsonBody(request, deps.maxBodyBytes);
+  if (!parsed.ok) return finish(parsed.status, { error: parsed.reason }, "bad-request");
+  const review = parsed.value as { apiVersion?: unknown; request?: AdmissionRequest } | null;
+  const admissionRequest = review && typeof review === "object" ? review.request : undefined;
+  if (!admissionRequest || typeof admissionRequest !== "object" || typeof admissionRequest.uid !== "string") {
+    return finish(400, { error: "body is not an AdmissionReview: it needs request.uid (a string)" }, "bad-request");
+  }
+  operation = typeof admissionRequest.operation === "string" ? admissionRequest.operation : "unknown";
+  let decision: AdmissionDecision;
+  try {
+    decision = endpoint.handle(admissionRequest);
+  } catch (error) {
+    deps.logger.error({ err: error, uid: admissionRequest.uid, webhook: endpoint.name }, "Failed to decide an admission review");
+    return finish(500, { error: "internal error; the API server applies the webhook's failure policy" }, "error");
+  }
+  const outcome = !decision.allowed ? "denied" : decision.patch && decision.patch.length > 0 ? "mutated" : "allowed";
+  logDecision(deps.logger, endpoint.name, admissionRequest, decision, outcome);
+  finish(200, toAdmissionReview(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome);
+}
+
+async function serveConversion(
+  request: IncomingMessage,
+  response: ServerResponse,
+  handle: ConversionHandler,
+  deps: { logger: Logger; metrics: WebhookMetrics; maxBodyBytes: number },
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  const finish = (status: number, body: object, outcome: string) => {
+    send(response, status, body);
+    const labels = { webhook: "convert", operation: "CONVERT", outcome };
+    deps.metrics.requests.inc(labels);
+    deps.metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+  };
+  const parsed = await parseJsonBody(request, deps.maxBodyBytes);
+  if (!parsed.ok) return finish(parsed.status, { error: parsed.reason }, "bad-request");
+  try {
+    const result = handle(parsed.value);
+    if (result.convertedCount) deps.metrics.convertedObjects.inc(result.convertedCount);
+    finish(result.status, result.body, result.status === 200 ? "converted" : "bad-request");
+  } catch (error) {
+    deps.logger.error({ err: error }, "Failed to convert objects");
+    finish(500, { error: "internal error" }, "error");
+  }
+}
+
+type Parsed = { ok: true; value: unknown } | { ok: false; status: number; reason: string };
+
+async function parseJsonBody(request: IncomingMessage, limitBytes: number): Promise<Parsed> {
+  let body: Buffer;
+  try {
+    body = await readBody(request, limitBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, status: 413, reason: `${error.message}; objects are limited by etcd to about 1.5 MiB` };
+    return { ok: false, status: 400, reason: `could not read the request body: ${(error as Error).message}` };
+  }
+  try {
+    return { ok: true, value: JSON.parse(body.toString("utf8")) };
+  } catch (error) {
+    return { ok: false, status: 400, reason: `request body is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+function toAdmissionReview(review: { apiVersion?: unknown }, uid: string, decision: AdmissionDecision): object {
+  const patch = decision.patch && decision.patch.length > 0 ? decision.patch : undefined;
+  return {
+    apiVersion: typeof review.apiVersion === "string" ? review.apiVersion : "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    response: {
+      uid,
+      allowed: decision.allowed,
+      ...(patch ? { patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(patch)).toString("base64") } : {}),
+      ...(decision.warnings.length > 0 ? { warnings: decision.warnings } : {}),
+      ...(decision.status ? { status: decision.status } : {}),
+    },
+  };
+}
+
+function logDecision(logger: Logger, webhook: string, request: AdmissionRequest, decision: AdmissionDecision, outcome: string): void {
+  const level = outcome === "allowed" ? "debug" : "info";
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
+    {
+      uid: request.uid,
+      webhook,
+      kind: request.kind?.kind,
+      operation: request.operation,
+      namespace: request.namespace,
+      name: request.name,
+      dryRun: request.dryRun === true,
+      decision: outcome,
+      ...(decision.status ? { reason: decision.status.reason } : {}),
+      ...(decision.warnings.length > 0 ? { warnings: decision.warnings.length } : {}),
+    },
+    outcome === "denied" ? "Denied admission review" : outcome === "mutated" ? "Mutated admission review" : "Allowed admission review",
+  );
+}
+
+function send(response: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return "/";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}

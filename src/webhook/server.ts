@@ -1,0 +1,120 @@
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { Labels } from "../api/well-known.ts";
+import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
+import type { Logger } from "../platform/logger.ts";
+import { loadCertificate, watchCertificate, type CertificatePaths } from "../platform/tls/certificate-files.ts";
+import { generateDevCertificate } from "../platform/tls/dev-tls.ts";
+import { mutateDataVolume, mutateOrder, validateOrderAdmission } from "./admission/index.ts";
+import type { AdmissionDeps } from "./admission/types.ts";
+import type { WebhookConfig } from "./config.ts";
+import { reviewConversion } from "./conversion/review.ts";
+import { createOperationsApp } from "./http/operations-app.ts";
+import { createReviewDispatcher } from "./http/review-endpoints.ts";
+import { WebhookMetrics } from "./metrics.ts";
+import { standaloneStorageClasses, watchedStorageClasses, type StorageClassSource } from "./storage-class-source.ts";
+
+export interface RunningWebhook {
+  readonly port: number;
+  readonly url: string;
+  /** PEM of the CA that signed the serving certificate (with --dev-tls). */
+  readonly devCaPem?: string;
+  readonly standalone: boolean;
+  /** Stops accepting, lets in-flight reviews finish (up to the grace period), stops watches. */
+  close(): Promise<void>;
+}
+
+export const WEBHOOK_PATHS = {
+  mutateOrders: "/mutate/virtualmachines",
+  validateOrders: "/validate/virtualmachines",
+  mutateDataVolumes: "/mutate/datavolumes",
+  convert: "/convert",
+} as const;
+
+export async function startWebhook(config: WebhookConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RunningWebhook> {
+  const metrics = new WebhookMetrics();
+  const dev = config.tls.mode === "dev" ? generateDevCertificate() : undefined;
+  const certificatePaths: CertificatePaths = dev ?? (config.tls as CertificatePaths);
+  const tlsOptions = loadCertificate(certificatePaths);
+
+  const access = detectClusterAccess(env, config.kubeconfig);
+  const storageClasses: StorageClassSource =
+    access.mode === "cluster" ? watchedStorageClasses(access.kubeConfig, logger, metrics) : standaloneStorageClasses();
+  if (access.mode === "standalone") {
+    logger.warn({ reason: access.reason, envStorageClass: config.envStorageClass ?? null }, "Started without cluster access; storage classes come only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS");
+  }
+
+  const deps: AdmissionDeps = {
+    storageClasses,
+    managedBy: { defaultMode: config.managedByDefault, ...(config.rollout ? { rollout: config.rollout } : {}) },
+    ...(config.envStorageClass ? { envStorageClass: config.envStorageClass } : {}),
+    tenantNamespaceLabel: Labels.tenantNamespace,
+  };
+  let shuttingDown = false;
+  const dispatch = createReviewDispatcher(
+    {
+      admission: {
+        [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: (request) => mutateOrder(request, deps) },
+        [WEBHOOK_PATHS.validateOrders]: { name: "validate-virtualmachines", handle: (request) => validateOrderAdmission(request, deps) },
+        [WEBHOOK_PATHS.mutateDataVolumes]: { name: "mutate-datavolumes", handle: (request) => mutateDataVolume(request, deps) },
+      },
+      conversion: { path: WEBHOOK_PATHS.convert, handle: reviewConversion },
+    },
+    { logger, metrics, maxBodyBytes: config.maxBodyBytes },
+  );
+  const app = createOperationsApp({
+    metrics,
+    readiness: {
+      notReadyReason: () => (shuttingDown ? "shutting down" : !storageClasses.synced ? "StorageClass watch has not synced yet" : undefined),
+      notes: () => (access.mode === "standalone" ? [`standalone: no cluster access (${access.reason}); storage class only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`] : []),
+    },
+  });
+
+  const server: Server = createServer({ ...tlsOptions, minVersion: "TLSv1.2" }, (request, response) => {
+    if (!dispatch(request, response)) app(request, response);
+  });
+  server.on("clientError", (error, socket) => {
+    logger.debug({ err: error.message }, "Dropped a malformed connection");
+    socket.destroy();
+  });
+  const stopWatchingCertificate = dev
+    ? () => {}
+    : watchCertificate(
+        certificatePaths,
+        (options) => {
+          server.setSecureContext({ ...options, minVersion: "TLSv1.2" });
+          metrics.certificateReloads.inc({ result: "success" });
+          logger.info({ certFile: certificatePaths.certFile }, "Reloaded the serving certificate");
+        },
+        (error) => {
+          metrics.certificateReloads.inc({ result: "failure" });
+          logger.warn({ err: error.message }, "Kept the previous serving certificate: the new files did not load");
+        },
+      );
+
+  await storageClasses.start();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.bindAddress, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode }, "Started the webhook server");
+
+  return {
+    port,
+    url: `https://127.0.0.1:${port}`,
+    ...(dev ? { devCaPem: dev.caPem } : {}),
+    standalone: access.mode === "standalone",
+    close: async () => {
+      shuttingDown = true;
+      stopWatchingCertificate();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+      await Promise.race([closed, grace]);
+      server.closeAllConnections();
+      await storageClasses.stop();
+      logger.info("Stopped the webhook server");
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { createReviewDispatcher } from "../../../src/webhook/http/review-endpoints.ts";
+import { WebhookMetrics } from "../../../src/webhook/metrics.ts";
+import type { AdmissionRequest } from "../../../src/webhook/admission/types.ts";
+
+const metrics = new WebhookMetrics();
+let server: Server;
+let port: number;
+let lastRequest: AdmissionRequest | undefined;
+
+beforeAll(async () => {
+  const dispatch = createReviewDispatcher(
+    {
+      admission: {
+        "/mutate": {
+          name: "mutate",
+          handle: (request) => {
+            lastRequest = request;
+            return { allowed: true, warnings: ["looked at it"], patch: [{ op: "add", path: "/metadata/labels", value: { a: "b" } }] };
+          },
+        },
+        "/deny": { name: "deny", handle: () => ({ allowed: false, warnings: [], status: { code: 422, reason: "Invalid", message: "spec.x: bad" } }) },
+        "/allow": { name: "allow", handle: () => ({ allowed: true, warnings: [] }) },
+        "/boom": {
+          name: "boom",
+          handle: () => {
+            throw new Error("bug");
+          },
+        },
+      },
+      conversion: { path: "/convert", handle: (body) => ({ status: 200, body: { echoed: body }, convertedCount: 1 }) },
+    },
+    { logger: pino({ level: "silent" }), metrics, maxBodyBytes: 1024 },
+  );
+  server = createServer((request, response) => {
+    if (!dispatch(request, response)) {
+      response.writeHead(404);
+      response.end("fallthrough");
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function post(path: string, body: string | Buffer, method = "POST"): Promise<{ status: number; body: any; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, method, headers: { "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          parsed = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, text });
+      });
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const review = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    apiVersion: "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    request: {
+      uid: "705ab4f5-6393-11e8-b7cc-42010a800002",
+      kind: { group: "cloudkit.openshift.io", version: "v1alpha1", kind: "VirtualMachine" },
+      resource: { group: "cloudkit.openshift.io", version: "v1alpha1", resource: "virtualmachines" },
+      operation: "CREATE",
+      namespace: "orders",
+      object: { metadata: { name: "vm" } },
+      ...overrides,
+    },
+  });
+
+describe("admission endpoints", () => {
+  it("GIVEN a review THEN the response echoes the uid and apiVersion and carries a base64 JSONPatch and warnings", async () => {
+    const response = await post("/mutate", review());
+    expect(response.status).toBe(200);
+    expect(response.body.apiVersion).toBe("admission.k8s.io/v1");
+    expect(response.body.kind).toBe("AdmissionReview");
+    expect(response.body.response.uid).toBe("705ab4f5-6393-11e8-b7cc-42010a800002");
+    expect(response.body.response.allowed).toBe(true);
+    expect(response.body.response.patchType).toBe("JSONPatch");
+    expect(JSON.parse(Buffer.from(response.body.response.patch, "base64").toString())).toEqual([{ op: "add", path: "/metadata/labels", value: { a: "b" } }]);
+    expect(response.body.response.warnings).toEqual(["looked at it"]);
+    expect(lastRequest?.operation).toBe("CREATE");
+  });
+
+  it("GIVEN nothing to change THEN there is no patch and no patchType", async () => {
+    const response = await post("/allow", review());
+    expect(response.body.response).toEqual({ uid: "705ab4f5-6393-11e8-b7cc-42010a800002", allowed: true });
+  });
+
+  it("GIVEN a denial THEN status carries code, reason and message", async () => {
+    const response = await post("/deny", review());
+    expect(response.status).toBe(200);
+    expect(response.body.response).toMatchObject({ allowed: false, status: { code: 422, reason: "Invalid", message: "spec.x: bad" } });
+  });
+
+  it.each([
+    ["not JSON", "{not json", 400, /not valid JSON/],
+    ["no request", JSON.stringify({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview" }), 400, /request\.uid/],
+    ["request without uid", JSON.stringify({ request: { operation: "CREATE" } }), 400, /request\.uid/],
+    ["null", "null", 400, /request\.uid/],
+    ["a JSON array", "[]", 400, /request\.uid/],
+  ])("GIVEN %s THEN HTTP %i with a reason", async (_name, body, status, reason) => {
+    const response = await post("/mutate", body);
+    expect(response.status).toBe(status);
+    expect(response.body.error).toMatch(reason);
+  });
+
+  it("GIVEN a body over the limit THEN HTTP 413", async () => {
+    const response = await post("/mutate", review({ padding: "x".repeat(2048) }));
+    expect(response.status).toBe(413);
+    expect(response.body.error).toContain("exceeds 1024 bytes");
+  });
+
+  it("GIVEN a handler that throws THEN HTTP 500 so the API server applies the failure policy", async () => {
+    const response = await post("/boom", review());
+    expect(response.status).toBe(500);
+    expect(response.text).not.toContain("bug");
+  });
+
+  it("GIVEN another path or method THEN the dispatcher leaves it to the next handler", async () => {
+    expect((await post("/other", review())).text).toBe("fallthrough");
+    expect((await post("/mutate", "", "GET")).text).toBe("fallthrough");
+  });
+
+  it("GIVEN a conversion review THEN it is handed to the conversion handler and counted", async () => {
+    const response = await post("/convert", JSON.stringify({ hello: 1 }));
+    expect(response.body).toEqual({ echoed: { hello: 1 } });
+    const exported = await metrics.registry.metrics();
+    expect(exported).toMatch(/osac_vm_webhook_converted_objects_total \d+/);
+    expect(exported).toContain('osac_vm_webhook_requests_total{webhook="mutate",operation="CREATE",outcome="mutated"}');
+  });
+});
