@@ -8,6 +8,7 @@ import yaml from "js-yaml";
 import type { TestProject } from "vitest/node";
 import { REPO_ROOT, collectCrds, startControlPlane } from "../../scripts/cluster/harness.ts";
 import type { E2EContext } from "./support/context.ts";
+import { startWebhookProcess, wireConversion } from "./support/webhook-process.ts";
 import "./support/context.ts";
 
 const log = (s: string) => process.stderr.write(`[e2e] ${s}\n`);
@@ -61,7 +62,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `binaries ${cp.timings.binariesMs} ms, processes ready ${cp.timings.processesReadyMs} ms, ` +
       `CRDs ${cp.timings.crdsMs} ms, total ${Date.now() - t0} ms; kubeconfig ${cp.kubeconfigPath}`,
   );
+  // The order CRD converts v1alpha1 <-> v1beta1 through the project's webhook, as in a real
+  // install: run it for the whole suite and point the CRD at it.
+  const adminConfig = new k8s.KubeConfig();
+  adminConfig.loadFromFile(cp.kubeconfigPath);
+  let webhook;
+  try {
+    webhook = await startWebhookProcess(cp.kubeconfigPath);
+    const wired = await wireConversion(adminConfig, webhook.url, webhook.caPem);
+    log(`webhook ${webhook.url} started (log ${webhook.logFile})${wired ? "; order CRD conversion points at it" : ""}`);
+  } catch (error) {
+    await webhook?.stop();
+    await cp.stop();
+    throw error;
+  }
   project.provide("e2e", {
+    webhook: { url: webhook.url, port: webhook.port, caPem: webhook.caPem, certDirectory: webhook.certificate.directory, logFile: webhook.logFile },
     kubeconfigPath: cp.kubeconfigPath,
     server: cp.server,
     external: false,
@@ -73,6 +89,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   return async () => {
     const t = Date.now();
+    await webhook.stop();
     await cp.stop();
     log(`control plane stopped in ${Date.now() - t} ms`);
   };

@@ -14,6 +14,12 @@ export interface E2EContext {
   restrictedUsers: { name: string; token: string }[];
   /** Harness start-up timings in ms (harness only). */
   timings?: { binariesMs: number; processesReadyMs: number; crdsMs: number; totalMs: number };
+  /**
+   * The project's webhook process serving conversion for the suite (harness only): its URL, the
+   * CA of its serving certificate, and the directory of its certificate files (tls.crt, tls.key,
+   * ca.crt, ca.key) so tests can rotate them.
+   */
+  webhook?: { url: string; port: number; caPem: string; certDirectory: string; logFile: string };
   /** Kubernetes version of the harness' kube-apiserver (harness only). */
   kubeVersion?: string;
 }

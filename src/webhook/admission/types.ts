@@ -1,0 +1,80 @@
+import type { ManagedByPolicy } from "../../domain/rollout.ts";
+
+export type { ManagedByPolicy } from "../../domain/rollout.ts";
+
+export interface GroupVersionKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+export interface GroupVersionResource {
+  readonly group: string;
+  readonly version: string;
+  readonly resource: string;
+}
+
+/** The `request` of an `admission.k8s.io/v1` AdmissionReview, as kube-apiserver sends it. */
+export interface AdmissionRequest {
+  readonly uid: string;
+  readonly kind: GroupVersionKind;
+  readonly resource: GroupVersionResource;
+  /** e.g. `status`; absent for the main resource. */
+  readonly subResource?: string;
+  readonly operation: "CREATE" | "UPDATE" | "DELETE" | "CONNECT";
+  readonly namespace?: string;
+  /** Empty on a `generateName` create. */
+  readonly name?: string;
+  readonly object?: unknown;
+  readonly oldObject?: unknown;
+  readonly dryRun?: boolean;
+  readonly userInfo?: { readonly username?: string };
+}
+
+/** The cluster's StorageClasses as the webhook sees them (an informer's cache, or nothing). */
+export interface StorageClassView {
+  /** The class to default to and warnings about how it was chosen, or undefined when there is none. */
+  defaultClass(): { readonly name: string; readonly warnings: readonly string[] } | undefined;
+  /** Whether a class of this name exists; undefined when unknown (no cluster access). */
+  exists(name: string): boolean | undefined;
+}
+
+export interface AdmissionDeps {
+  readonly storageClasses: StorageClassView;
+  readonly managedBy: ManagedByPolicy;
+  /** `CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`: wins over the cluster's default StorageClass. */
+  readonly envStorageClass?: string;
+  /**
+   * The label the DataVolume webhook's namespaceSelector matches (`cloudkit.openshift.io/tenant-namespace`).
+   * Not read by the decisions: the API server selects the namespaces before calling them.
+   */
+  readonly tenantNamespaceLabel?: string;
+}
+
+/** One RFC 6902 operation; paths are RFC 6901 pointers into the raw incoming object. */
+export interface JsonPatchOperation {
+  readonly op: "add" | "replace" | "remove" | "test";
+  readonly path: string;
+  readonly value?: unknown;
+}
+
+export interface AdmissionStatus {
+  readonly code: number;
+  /** A Kubernetes `StatusReason`: `Invalid`, `BadRequest`. */
+  readonly reason: string;
+  /** What kubectl prints after "admission webhook ... denied the request: ". */
+  readonly message: string;
+}
+
+export interface AdmissionDecision {
+  readonly allowed: boolean;
+  /** Absent when nothing changes (never an empty list). */
+  readonly patch?: readonly JsonPatchOperation[];
+  /** Each at most 120 characters. */
+  readonly warnings: readonly string[];
+  /** Present exactly when `allowed` is false. */
+  readonly status?: AdmissionStatus;
+}
+
+/** `(request, deps) → decision`: pure, no I/O, the same answer on every call (dryRun included). */
+export type AdmissionDecider = (request: AdmissionRequest, deps: AdmissionDeps) => AdmissionDecision;
