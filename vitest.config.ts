@@ -19,6 +19,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "db",
+          include: ["test/db/**/*.test.ts"],
+          globalSetup: ["test/db/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/global-setup.ts"],

@@ -76,5 +76,7 @@ export async function runWebhook(args: string[], terminal: Terminal): Promise<nu
   });
   await webhook.close();
   logger.flush();
+  // Everything is closed; a client library handle must not keep a stopped server alive.
+  setTimeout(() => process.exit(ExitCode.ok), 200).unref();
   return ExitCode.ok;
 }

@@ -7,7 +7,7 @@ import { MANAGED_BY_VALUES } from "../api/well-known.ts";
  */
 export const WebhookConfigSchema = z
   .object({
-    port: z.coerce.number().int().min(1).max(65535),
+    port: z.coerce.number().int().min(0, "must be 0 (any free port) to 65535").max(65535),
     bindAddress: z.string().min(1),
     tls: z.discriminatedUnion("mode", [
       z.object({ mode: z.literal("files"), certFile: z.string().min(1), keyFile: z.string().min(1) }),
