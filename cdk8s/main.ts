@@ -6,7 +6,7 @@ import { renderTree } from "../src/render/render-tree.ts";
 import { DEFAULT_PROFILE } from "../src/render/profile.ts";
 
 const outDir = process.env.CDK8S_OUTDIR ?? "dist";
-const result = renderTree({
+const result = await renderTree({
   inputs: ["examples"],
   outDir,
   check: false,

@@ -15,7 +15,7 @@ if (!input || !outDir) {
   process.exit(2);
 }
 const started = performance.now();
-const result = renderTree({
+const result = await renderTree({
   inputs: [input],
   outDir,
   check: false,

@@ -1,6 +1,3 @@
-import { runRender } from "./render.ts";
-import { runValidate } from "./validate.ts";
-import { runWebhook } from "./webhook.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
 
 const USAGE = `Usage: osac-vm <command> [options]
@@ -13,10 +10,13 @@ Commands:
 Run 'osac-vm <command> --help' for a command's options.
 `;
 
-const COMMANDS: Record<string, (args: string[], terminal: Terminal) => Promise<number> | number> = {
-  render: runRender,
-  validate: runValidate,
-  webhook: runWebhook,
+type Command = (args: string[], terminal: Terminal) => Promise<number> | number;
+
+/** Each command loads only its own modules: `render` must not pay for the Kubernetes client. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  render: async () => (await import("./render.ts")).runRender,
+  validate: async () => (await import("./validate.ts")).runValidate,
+  webhook: async () => (await import("./webhook.ts")).runWebhook,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {
@@ -25,10 +25,11 @@ export async function main(argv: string[], terminal: Terminal): Promise<number> 
     terminal.stdout.write(USAGE);
     return command === undefined ? ExitCode.invalid : ExitCode.ok;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = COMMANDS[command];
+  if (!load) {
     terminal.stderr.write(`osac-vm: unknown command '${command}'; known commands are ${Object.keys(COMMANDS).join(", ")}\n`);
     return ExitCode.invalid;
   }
+  const run = await load();
   return run(args, terminal);
 }

@@ -31,7 +31,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export function runRender(args: string[], terminal: Terminal): number {
+export async function runRender(args: string[], terminal: Terminal): Promise<number> {
   let request: { inputs: string[]; outDir: string; check: boolean; options: RenderOptions };
   try {
     const { values } = parseCommandLine(args, OPTIONS, USAGE);
@@ -47,7 +47,7 @@ export function runRender(args: string[], terminal: Terminal): number {
   }
   let result: RenderTreeResult;
   try {
-    result = renderTree({
+    result = await renderTree({
       ...request,
       ...(terminal.readStdin ? { readStdin: terminal.readStdin } : {}),
       onProgress: progressReporter(terminal, "files"),

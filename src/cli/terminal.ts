@@ -23,6 +23,6 @@ export function progressReporter(terminal: Terminal, noun: string): ((done: numb
     const now = Date.now();
     if (done !== total && now - last < 100) return;
     last = now;
-    terminal.stderr.write(`\rRendered ${done}/${total} ${noun}${done === total ? "\n" : ""}`);
+    terminal.stderr.write(`\rRendered ${done}/${total} changed ${noun}${done === total ? "\n" : ""}`);
   };
 }

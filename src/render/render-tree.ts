@@ -2,7 +2,7 @@ import { collectOrders } from "./input/collect-orders.ts";
 import { readDocuments } from "./input/read-documents.ts";
 import type { RenderOptions } from "./profile.ts";
 import { planTree } from "./tree/plan.ts";
-import { syncTree, type SyncReport } from "./tree/sync.ts";
+import { syncTree, type SourceRenderer, type SyncReport } from "./tree/sync.ts";
 
 export interface RenderTreeRequest {
   readonly inputs: readonly string[];
@@ -22,13 +22,19 @@ export interface RenderTreeResult {
 }
 
 /** Reads and validates every order, then (only if all are valid) brings the output tree up to date. */
-export function renderTree(request: RenderTreeRequest): RenderTreeResult {
+export async function renderTree(request: RenderTreeRequest): Promise<RenderTreeResult> {
   const { documents, problems } = readDocuments(request.inputs, request.readStdin);
   const { orders, errors, warnings } = collectOrders(documents, problems, request.options);
   if (errors.length > 0) return { orderCount: orders.length, errors, warnings };
-  const report = syncTree(request.outDir, planTree(orders, request.options), {
+  const report = await syncTree(request.outDir, planTree(orders, request.options), {
     check: request.check,
+    loadRenderer: () => loadRenderer(request.options),
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   return { orderCount: orders.length, errors, warnings, report };
+}
+
+async function loadRenderer(options: RenderTreeRequest["options"]): Promise<SourceRenderer> {
+  const { renderOrder, renderTenantNamespace } = await import("./render-order.ts");
+  return (source) => (source.kind === "order" ? renderOrder(source.order, options) : [renderTenantNamespace(source.namespace)]);
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import yaml from "js-yaml";
 import { renderTree } from "../../src/render/render-tree.ts";
 import { PROFILES } from "../../src/render/profile.ts";
@@ -14,9 +14,9 @@ const INPUTS = [join(ROOT, "examples"), join(ROOT, "test/fixtures/orders")];
 
 type KubeObject = Record<string, any>;
 
-function renderAll(profile: (typeof PROFILES)[number]): KubeObject[] {
+async function renderAll(profile: (typeof PROFILES)[number]): Promise<KubeObject[]> {
   const out = temporaryDirectory();
-  const result = renderTree({ inputs: INPUTS, outDir: out, check: false, options: { profile, allowPlainSecrets: true } });
+  const result = await renderTree({ inputs: INPUTS, outDir: out, check: false, options: { profile, allowPlainSecrets: true } });
   if (result.errors.length > 0) throw new Error(result.errors.join("\n"));
   const objects: KubeObject[] = [];
   for (const [path, file] of snapshotTree(out)) {
@@ -36,7 +36,10 @@ const projectSchemas = {
 const CORE_KINDS = new Set(["v1/Secret", "v1/Service", "v1/Namespace"]);
 
 describe.each(PROFILES)("objects rendered from examples/ and test fixtures, profile %s", (profile) => {
-  const objects = renderAll(profile);
+  let objects: KubeObject[] = [];
+  beforeAll(async () => {
+    objects = await renderAll(profile);
+  });
 
   it("THEN there is every kind the role creates", () => {
     const kinds = new Set(objects.map((o) => `${o.apiVersion}/${o.kind}`));

@@ -1,6 +1,6 @@
 import type { Order } from "../../domain/order.ts";
 import type { RenderOptions } from "../profile.ts";
-import { renderOrder, renderTenantNamespace, type KubeObject } from "../render-order.ts";
+import type { TenantNamespaceInput } from "../render-order.ts";
 import { namespaceFilePath, orderFilePath } from "./layout.ts";
 import { digest } from "./rendered-file.ts";
 
@@ -10,22 +10,25 @@ import { digest } from "./rendered-file.ts";
  */
 export const RENDER_REVISION = 1;
 
-/** A file the render should produce; `render` runs only when the file is missing or stale. */
+/** What a planned file is rendered from. */
+export type PlannedSource = { readonly kind: "order"; readonly order: Order } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };
+
+/** A file the render should produce; it is rendered only when missing or stale. */
 export interface PlannedFile {
   readonly path: string;
   readonly description: string;
   readonly inputDigest: string;
-  readonly render: () => KubeObject[];
+  readonly source: PlannedSource;
 }
 
-/** Every file for these orders, sorted by path. Pure: renders nothing until asked. */
+/** Every file for these orders, sorted by path. Pure: renders nothing. */
 export function planTree(orders: readonly Order[], options: RenderOptions): PlannedFile[] {
   const optionsKey = [RENDER_REVISION, options.profile, options.defaultStorageClass ?? null];
   const files: PlannedFile[] = orders.map((order) => ({
     path: orderFilePath(order.tenantNamespace, order.name),
     description: `VirtualMachine ${order.namespace}/${order.name}`,
     inputDigest: digest(JSON.stringify([optionsKey, order])),
-    render: () => renderOrder(order, options),
+    source: { kind: "order", order },
   }));
   if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -35,12 +38,12 @@ function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): Planne
   const byName = new Map<string, Order>();
   for (const order of orders) if (!byName.has(order.tenantNamespace)) byName.set(order.tenantNamespace, order);
   return [...byName.values()].map((order) => {
-    const input = { name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace };
+    const namespace = { name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace };
     return {
-      path: namespaceFilePath(input.name),
+      path: namespaceFilePath(namespace.name),
       description: `the tenant '${order.tenant}' of namespace ${order.namespace}`,
-      inputDigest: digest(JSON.stringify([optionsKey, input])),
-      render: () => [renderTenantNamespace(input)],
+      inputDigest: digest(JSON.stringify([optionsKey, namespace])),
+      source: { kind: "namespace", namespace },
     };
   });
 }

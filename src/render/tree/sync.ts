@@ -1,12 +1,18 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { PlannedFile } from "./plan.ts";
-import { bodyIntact, composeFile, readHeader, serializeObjects } from "./rendered-file.ts";
+import type { KubeObject } from "../render-order.ts";
+import type { PlannedFile, PlannedSource } from "./plan.ts";
+import { composeFile, HEADER_MAX_BYTES, readHeader, serializeObjects, sizeIntact, type FileHeader } from "./rendered-file.ts";
 import { isLayoutPath } from "./layout.ts";
+
+/** Renders one planned file's objects. */
+export type SourceRenderer = (source: PlannedSource) => KubeObject[];
 
 export interface SyncOptions {
   /** Write nothing; report what differs. */
   readonly check: boolean;
+  /** Loaded only when some file must be rendered (cdk8s costs start-up time). */
+  readonly loadRenderer: () => Promise<SourceRenderer>;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -27,30 +33,29 @@ export interface SyncReport {
  * whose recorded input digest matches and whose body is intact is neither rendered nor written;
  * `check` renders everything and compares bytes.
  */
-export function syncTree(outDir: string, planned: readonly PlannedFile[], options: SyncOptions): SyncReport {
+export async function syncTree(outDir: string, planned: readonly PlannedFile[], options: SyncOptions): Promise<SyncReport> {
   const existing = readOwnedFiles(outDir);
   const changed: string[] = [];
-  let unchanged = 0;
-  let rendered = 0;
   const writes: { path: string; content: string }[] = [];
-
-  planned.forEach((file, index) => {
+  const stale = planned.filter((file) => {
+    if (options.check) return true;
     const current = existing.files.get(file.path);
-    const header = current === undefined ? undefined : readHeader(current);
-    const upToDate = !options.check && header?.inputDigest === file.inputDigest && bodyIntact(current!, header);
-    if (upToDate) {
-      unchanged++;
-    } else {
-      rendered++;
-      const content = composeFile(file.description, file.inputDigest, serializeObjects(file.render()));
-      if (content === current) unchanged++;
-      else {
-        changed.push(file.path);
-        writes.push({ path: file.path, content });
-      }
-    }
-    options.onProgress?.(index + 1, planned.length);
+    return !(current?.header.inputDigest === file.inputDigest && sizeIntact(current.header, current.bytes));
   });
+  let unchanged = planned.length - stale.length;
+  let filesRead = existing.filesRead;
+  const render = stale.length > 0 ? await options.loadRenderer() : undefined;
+  stale.forEach((file, index) => {
+    const current = existing.files.has(file.path) ? (filesRead++, readFileSync(join(outDir, file.path), "utf8")) : undefined;
+    const content = composeFile(file.description, file.inputDigest, serializeObjects(render!(file.source)));
+    if (content === current) unchanged++;
+    else {
+      changed.push(file.path);
+      writes.push({ path: file.path, content });
+    }
+    options.onProgress?.(index + 1, stale.length);
+  });
+  const rendered = stale.length;
 
   const plannedPaths = new Set(planned.map((file) => file.path));
   const removed = [...existing.files.keys()].filter((path) => !plannedPaths.has(path)).sort();
@@ -59,26 +64,39 @@ export function syncTree(outDir: string, planned: readonly PlannedFile[], option
     for (const path of removed) unlinkSync(join(outDir, path));
     removeEmptiedDirectories(outDir, removed);
   }
-  return { changed, removed, unchanged, rendered, filesRead: existing.filesRead };
+  return { changed, removed, unchanged, rendered, filesRead };
+}
+
+interface OwnedFile {
+  readonly header: FileHeader;
+  readonly bytes: number;
 }
 
 interface OwnedFiles {
-  readonly files: Map<string, string>;
+  readonly files: Map<string, OwnedFile>;
+  /** Files whose head was read (one small read each). */
   readonly filesRead: number;
 }
 
 /** Our files under `outDir` (by layout path and header); a missing directory has none. */
 function readOwnedFiles(outDir: string): OwnedFiles {
-  const files = new Map<string, string>();
+  const files = new Map<string, OwnedFile>();
+  const head = Buffer.alloc(HEADER_MAX_BYTES);
   let filesRead = 0;
   for (const directory of listDirectory(outDir)) {
     if (!directory.isDirectory()) continue;
     for (const entry of listDirectory(join(outDir, directory.name))) {
       const path = `${directory.name}/${entry.name}`;
       if (!entry.isFile() || !isLayoutPath(path)) continue;
-      const content = readFileSync(join(outDir, path), "utf8");
+      const fd = openSync(join(outDir, path), "r");
+      try {
+        const length = readSync(fd, head, 0, HEADER_MAX_BYTES, 0);
+        const header = readHeader(head.toString("utf8", 0, length));
+        if (header) files.set(path, { header, bytes: fstatSync(fd).size });
+      } finally {
+        closeSync(fd);
+      }
       filesRead++;
-      if (readHeader(content)) files.set(path, content);
     }
   }
   return { files, filesRead };
