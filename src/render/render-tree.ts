@@ -2,7 +2,7 @@ import { collectOrders } from "./input/collect-orders.ts";
 import { readDocuments } from "./input/read-documents.ts";
 import type { RenderOptions } from "./profile.ts";
 import { planTree } from "./tree/plan.ts";
-import { syncTree, type SourceRenderer, type SyncReport } from "./tree/sync.ts";
+import { scanOwnedFiles, syncTree, type SourceRenderer, type SyncReport } from "./tree/sync.ts";
 
 export interface RenderTreeRequest {
   readonly inputs: readonly string[];
@@ -23,14 +23,23 @@ export interface RenderTreeResult {
 
 /** Reads and validates every order, then (only if all are valid) brings the output tree up to date. */
 export async function renderTree(request: RenderTreeRequest): Promise<RenderTreeResult> {
+  // Read the existing output on the thread pool while this thread parses and validates the input.
+  const scan = scanOwnedFiles(request.outDir);
+  scan.catch(() => {});
   const { documents, problems } = readDocuments(request.inputs, request.readStdin);
   const { orders, errors, warnings } = collectOrders(documents, problems, request.options);
   if (errors.length > 0) return { orderCount: orders.length, errors, warnings };
-  const report = await syncTree(request.outDir, planTree(orders, request.options), {
-    check: request.check,
-    loadRenderer: () => loadRenderer(request.options),
-    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
-  });
+  const plan = planTree(orders, request.options);
+  const report = await syncTree(
+    request.outDir,
+    plan,
+    {
+      check: request.check,
+      loadRenderer: () => loadRenderer(request.options),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    },
+    scan,
+  );
   return { orderCount: orders.length, errors, warnings, report };
 }
 

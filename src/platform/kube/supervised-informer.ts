@@ -10,6 +10,8 @@ export interface SupervisedInformerOptions<T extends KubernetesObject> {
   readonly logger: Logger;
   /** Called after every add, update and delete, and after each (re)list. */
   readonly onChange: () => void;
+  /** Called with the object of every add, update and delete. */
+  readonly onEvent?: (object: T) => void;
   readonly onRestart?: () => void;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -33,7 +35,12 @@ export class SupervisedInformer<T extends KubernetesObject> {
   constructor(private readonly options: SupervisedInformerOptions<T>) {
     this.backoffMs = options.initialBackoffMs ?? 500;
     this.informer = makeInformer(options.kubeConfig, options.path, options.list, options.labelSelector);
-    for (const verb of ["add", "update", "delete"] as const) this.informer.on(verb, () => options.onChange());
+    for (const verb of ["add", "update", "delete"] as const) {
+      this.informer.on(verb, (object) => {
+        options.onEvent?.(object);
+        options.onChange();
+      });
+    }
     this.informer.on("connect", () => {
       this.synced = true;
       this.backoffMs = options.initialBackoffMs ?? 500;
@@ -63,8 +70,8 @@ export class SupervisedInformer<T extends KubernetesObject> {
     return this.synced;
   }
 
-  list(): readonly T[] {
-    return this.informer.list();
+  list(namespace?: string): readonly T[] {
+    return this.informer.list(namespace);
   }
 
   private scheduleRestart(error: unknown): void {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFile, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { KubeObject } from "../render-order.ts";
 import type { PlannedFile, PlannedSource } from "./plan.ts";
@@ -33,8 +33,8 @@ export interface SyncReport {
  * whose recorded input digest matches and whose body is intact is neither rendered nor written;
  * `check` renders everything and compares bytes.
  */
-export async function syncTree(outDir: string, planned: readonly PlannedFile[], options: SyncOptions): Promise<SyncReport> {
-  const existing = readOwnedFiles(outDir);
+export async function syncTree(outDir: string, planned: readonly PlannedFile[], options: SyncOptions, scan: Promise<OwnedFiles> = scanOwnedFiles(outDir)): Promise<SyncReport> {
+  const existing = await scan;
   const changed: string[] = [];
   const writes: { path: string; content: string }[] = [];
   const stale = planned.filter((file) => {
@@ -72,34 +72,56 @@ interface OwnedFile {
   readonly bytes: number;
 }
 
-interface OwnedFiles {
+export interface OwnedFiles {
   readonly files: Map<string, OwnedFile>;
-  /** Files whose head was read (one small read each). */
+  /** Files read to find out (each read once). */
   readonly filesRead: number;
 }
 
-/** Our files under `outDir` (by layout path and header); a missing directory has none. */
-function readOwnedFiles(outDir: string): OwnedFiles {
-  const files = new Map<string, OwnedFile>();
-  const head = Buffer.alloc(HEADER_MAX_BYTES);
-  let filesRead = 0;
-  for (const directory of listDirectory(outDir)) {
-    if (!directory.isDirectory()) continue;
-    for (const entry of listDirectory(join(outDir, directory.name))) {
-      const path = `${directory.name}/${entry.name}`;
-      if (!entry.isFile() || !isLayoutPath(path)) continue;
-      const fd = openSync(join(outDir, path), "r");
-      try {
-        const length = readSync(fd, head, 0, HEADER_MAX_BYTES, 0);
-        const header = readHeader(head.toString("utf8", 0, length));
-        if (header) files.set(path, { header, bytes: fstatSync(fd).size });
-      } finally {
-        closeSync(fd);
+const SCAN_CONCURRENCY = 32;
+
+/**
+ * Our files under `outDir` (by layout path and header); a missing directory has none. The reads
+ * run on libuv's thread pool, so a caller can start the scan and parse its input meanwhile.
+ */
+export function scanOwnedFiles(outDir: string): Promise<OwnedFiles> {
+  const paths: string[] = [];
+  try {
+    for (const directory of listDirectory(outDir)) {
+      if (!directory.isDirectory()) continue;
+      for (const entry of listDirectory(join(outDir, directory.name))) {
+        const path = `${directory.name}/${entry.name}`;
+        if (entry.isFile() && isLayoutPath(path)) paths.push(path);
       }
-      filesRead++;
     }
+  } catch (error) {
+    return Promise.reject(error);
   }
-  return { files, filesRead };
+  const files = new Map<string, OwnedFile>();
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let active = 0;
+    let failed = false;
+    const launch = () => {
+      if (failed) return;
+      if (next === paths.length && active === 0) return resolve({ files, filesRead: paths.length });
+      while (active < SCAN_CONCURRENCY && next < paths.length) {
+        const path = paths[next++]!;
+        active++;
+        readFile(join(outDir, path), (error, content) => {
+          active--;
+          if (error) {
+            failed = true;
+            return reject(error);
+          }
+          const header = readHeader(content.toString("utf8", 0, Math.min(content.length, HEADER_MAX_BYTES)));
+          if (header) files.set(path, { header, bytes: content.length });
+          launch();
+        });
+      }
+    };
+    launch();
+  });
 }
 
 function listDirectory(path: string) {

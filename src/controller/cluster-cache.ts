@@ -1,0 +1,98 @@
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import { Labels } from "../api/well-known.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { KubeRestClient } from "../platform/kube/rest-client.ts";
+import { SupervisedInformer } from "../platform/kube/supervised-informer.ts";
+import { TENANT_HASH_LENGTH } from "../domain/tenant.ts";
+
+/** A Kubernetes object as JSON, the way the caches hold it. */
+export type RawObject = KubernetesObject & { metadata: NonNullable<KubernetesObject["metadata"]>; spec?: any; status?: any; [key: string]: unknown };
+
+/** The collections the controller watches: orders, and the children labelled with their order. */
+export const WATCHED = {
+  orders: "/apis/cloudkit.openshift.io/v1alpha1/virtualmachines",
+  virtualMachines: "/apis/kubevirt.io/v1/virtualmachines",
+  virtualMachineInstances: "/apis/kubevirt.io/v1/virtualmachineinstances",
+  dataVolumes: "/apis/cdi.kubevirt.io/v1beta1/datavolumes",
+  services: "/api/v1/services",
+  secrets: "/api/v1/secrets",
+} as const;
+export type WatchedKind = keyof typeof WATCHED;
+const CHILD_KINDS = ["virtualMachines", "virtualMachineInstances", "dataVolumes", "services", "secrets"] as const;
+
+/**
+ * Supervised informers for every watched collection. Child events are mapped back to their order's
+ * key: the tenant namespace is `<order namespace>-<13-character hash>` and the label value is the
+ * order's name.
+ */
+export class ClusterCache {
+  private readonly informers: Record<WatchedKind, SupervisedInformer<RawObject>>;
+
+  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string) => void; onWatchRestart: (kind: WatchedKind) => void }) {
+    const make = (kind: WatchedKind, labelSelector?: string) => {
+      const informer: SupervisedInformer<RawObject> = new SupervisedInformer<RawObject>({
+        kubeConfig: deps.kubeConfig,
+        path: WATCHED[kind],
+        ...(labelSelector ? { labelSelector } : {}),
+        list: async () => {
+          const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : "";
+          const response = await deps.rest.request<KubernetesListObject<RawObject>>("GET", `${WATCHED[kind]}${query}`);
+          return response.body;
+        },
+        logger: deps.logger.child({ watch: kind }),
+        onChange: () => {},
+        onEvent: (object) => {
+          const key = kind === "orders" ? `${object.metadata.namespace}/${object.metadata.name}` : orderKeyOfChild(object);
+          if (key) deps.onOrderKey(key);
+        },
+        onRestart: () => deps.onWatchRestart(kind),
+      });
+      return informer;
+    };
+    this.informers = {
+      orders: make("orders"),
+      virtualMachines: make("virtualMachines", Labels.order),
+      virtualMachineInstances: make("virtualMachineInstances", Labels.order),
+      dataVolumes: make("dataVolumes", Labels.order),
+      services: make("services", Labels.order),
+      secrets: make("secrets", Labels.order),
+    };
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(Object.values(this.informers).map((informer) => informer.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(Object.values(this.informers).map((informer) => informer.stop()));
+  }
+
+  get synced(): boolean {
+    return Object.values(this.informers).every((informer) => informer.hasSynced);
+  }
+
+  order(key: string): RawObject | undefined {
+    const [namespace, name] = key.split("/");
+    return this.informers.orders.list().find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
+  }
+
+  orderKeys(): string[] {
+    return this.informers.orders.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+  }
+
+  get orderCount(): number {
+    return this.informers.orders.list().length;
+  }
+
+  /** The live objects of one kind labelled as children of the order `name` in `tenantNamespace`. */
+  children(kind: (typeof CHILD_KINDS)[number], tenantNamespace: string, name: string): RawObject[] {
+    return this.informers[kind].list(tenantNamespace).filter((o) => o.metadata.labels?.[Labels.order] === name);
+  }
+}
+
+export function orderKeyOfChild(object: RawObject): string | undefined {
+  const namespace = object.metadata.namespace ?? "";
+  const name = object.metadata.labels?.[Labels.order];
+  if (!name || namespace.length <= TENANT_HASH_LENGTH + 1) return undefined;
+  return `${namespace.slice(0, -(TENANT_HASH_LENGTH + 1))}/${name}`;
+}

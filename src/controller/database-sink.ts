@@ -1,0 +1,92 @@
+import type { Logger } from "../platform/logger.ts";
+import type { StatusStore, VmStateRow } from "../platform/database/index.ts";
+
+type Pending = { readonly kind: "row"; readonly row: VmStateRow } | { readonly kind: "deleted"; readonly orderUid: string; readonly resourceVersion: string; readonly at: Date };
+
+/**
+ * Writes the latest observation of each order to the status store, off the reconcile path. While
+ * the database is down, only the newest pending observation per order is kept and retried with
+ * backoff, so an outage loses nothing and the final state lands once the database is back.
+ */
+export class DatabaseSink {
+  private readonly pending = new Map<string, Pending>();
+  private flushing = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private backoffMs = 250;
+  private closed = false;
+
+  constructor(
+    private readonly store: StatusStore,
+    private readonly logger: Logger,
+    private readonly onWriteError: () => void,
+    private readonly maxBackoffMs = 10_000,
+  ) {}
+
+  submit(row: VmStateRow): void {
+    this.enqueue(row.orderUid, { kind: "row", row });
+  }
+
+  submitDeleted(orderUid: string, resourceVersion: string, at: Date): void {
+    this.enqueue(orderUid, { kind: "deleted", orderUid, resourceVersion, at });
+  }
+
+  get backlog(): number {
+    return this.pending.size;
+  }
+
+  /** Tries to write what is pending (bounded by `timeoutMs`), then stops. */
+  async close(timeoutMs = 5_000): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    const deadline = Date.now() + timeoutMs;
+    while (this.pending.size > 0 && Date.now() < deadline) {
+      if (!(await this.flushOnce())) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  private enqueue(orderUid: string, item: Pending): void {
+    const current = this.pending.get(orderUid);
+    if (current?.kind === "deleted") return;
+    this.pending.set(orderUid, item);
+    if (!this.retryTimer) void this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.closed) return;
+    this.flushing = true;
+    try {
+      const ok = await this.flushOnce();
+      if (!ok) this.scheduleRetry();
+      else this.backoffMs = 250;
+    } finally {
+      this.flushing = false;
+    }
+    if (this.pending.size > 0 && !this.retryTimer && !this.closed) void this.flush();
+  }
+
+  /** Writes every pending item once; false when the database failed. */
+  private async flushOnce(): Promise<boolean> {
+    for (const [orderUid, item] of [...this.pending]) {
+      try {
+        if (item.kind === "row") await this.store.upsertVmState(item.row);
+        else await this.store.markDeleted(item.orderUid, item.resourceVersion, item.at);
+        if (this.pending.get(orderUid) === item) this.pending.delete(orderUid);
+      } catch (error) {
+        this.onWriteError();
+        this.logger.warn({ err: (error as Error).message, backlog: this.pending.size, retryInMs: this.backoffMs }, "Failed to write VM state to the database; will retry");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flush();
+    }, this.backoffMs);
+    this.retryTimer.unref();
+    this.backoffMs = Math.min(this.backoffMs * 2, this.maxBackoffMs);
+  }
+}

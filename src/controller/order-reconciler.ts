@@ -1,0 +1,178 @@
+import { Annotations, Labels, type ManagedBy } from "../api/well-known.ts";
+import { formatFieldError } from "../domain/field-error.ts";
+import { validateOrder, type Order } from "../domain/order.ts";
+import { tenantNamespace } from "../domain/tenant.ts";
+import { renderOrder, renderTenantNamespace, type KubeObject } from "../render/render-order.ts";
+import type { Logger } from "../platform/logger.ts";
+import { KubeApiError, objectPath, type KubeRestClient } from "../platform/kube/rest-client.ts";
+import type { ObservationClock } from "../platform/database/index.ts";
+import type { ClusterCache, RawObject } from "./cluster-cache.ts";
+import type { DatabaseSink } from "./database-sink.ts";
+import { childObservations, expectedChildren, observeChildren } from "./observe.ts";
+import { planApply } from "./plan/apply-plan.ts";
+import { nextDeletionStep } from "./plan/deletion-plan.ts";
+import { computeOrderStatus, statusEqual, toDatabaseRow, type BlockedChange, type OrderFacts, type OrderStatus } from "./status/index.ts";
+
+export const FIELD_MANAGER = "osac-vm-controller";
+export const CONTROLLER_FINALIZER = "cloudkit.openshift.io/osac-vm-controller";
+const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
+/** How often to look again while children are being deleted (events also wake the order). */
+const DELETION_POLL_MS = 1_000;
+
+export interface ReconcilerDeps {
+  readonly cache: ClusterCache;
+  readonly rest: KubeRestClient;
+  readonly sink: DatabaseSink;
+  readonly clock: ObservationClock;
+  readonly logger: Logger;
+}
+
+/**
+ * One order key → converge. `controller` orders: finalizer, server-side apply of the rendered
+ * children, pruning, ordered deletion. `controller` and `gitops` orders: status into the order and
+ * the database. `aap` or unset: not ours (only a stale finalizer of ours is released).
+ */
+export class OrderReconciler {
+  /** uid and resourceVersion of orders seen, to mark them deleted once they are gone. */
+  private readonly seen = new Map<string, { uid: string; resourceVersion: string }>();
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<{ requeueAfterMs?: number } | void> {
+    const observedAt = this.deps.clock.now();
+    const raw = this.deps.cache.order(key);
+    if (!raw) return this.forget(key, observedAt);
+    const managedBy = raw.metadata.annotations?.[Annotations.managedBy] as ManagedBy | undefined;
+    const finalizers = raw.metadata.finalizers ?? [];
+    if (managedBy !== "controller" && managedBy !== "gitops") {
+      if (finalizers.includes(CONTROLLER_FINALIZER)) await this.setFinalizer(raw, false);
+      return;
+    }
+    this.seen.set(key, { uid: raw.metadata.uid ?? "", resourceVersion: raw.metadata.resourceVersion ?? "" });
+
+    const validation = validateOrder(raw);
+    const order = validation.value;
+    const tenant = raw.metadata.annotations?.[Annotations.tenant];
+    const childrenNamespace = order?.tenantNamespace ?? (tenant && raw.metadata.namespace ? tenantNamespace(raw.metadata.namespace, tenant) : undefined);
+    const name = raw.metadata.name ?? "";
+    let blocked: BlockedChange | undefined;
+    let requeueAfterMs: number | undefined;
+
+    if (managedBy === "controller" && childrenNamespace) {
+      if (raw.metadata.deletionTimestamp) {
+        if (finalizers.includes(CONTROLLER_FINALIZER)) {
+          const done = await this.deleteChildren(childrenNamespace, name);
+          if (!done) requeueAfterMs = DELETION_POLL_MS;
+          else {
+            await this.writeStatus(raw, order, validation.errors.map(formatFieldError), childrenNamespace, undefined, observedAt);
+            await this.setFinalizer(raw, false);
+            return;
+          }
+        }
+      } else {
+        if (!finalizers.includes(CONTROLLER_FINALIZER)) await this.setFinalizer(raw, true);
+        if (order) blocked = await this.applyChildren(order);
+      }
+    }
+    await this.writeStatus(raw, order, validation.errors.map(formatFieldError), childrenNamespace, blocked, observedAt);
+    return requeueAfterMs ? { requeueAfterMs } : undefined;
+  }
+
+  private forget(key: string, observedAt: Date): void {
+    const seen = this.seen.get(key);
+    if (!seen) return;
+    this.seen.delete(key);
+    this.deps.sink.submitDeleted(seen.uid, seen.resourceVersion, observedAt);
+  }
+
+  /** Applies what the plan says; returns a change that cannot be applied in place, if any. */
+  private async applyChildren(order: Order): Promise<BlockedChange | undefined> {
+    const desired: KubeObject[] = [
+      renderTenantNamespace({ name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace }),
+      ...renderOrder(order, { profile: "gitops", allowPlainSecrets: true }),
+    ];
+    const observation = observeChildren(this.deps.cache, order.tenantNamespace, order.name);
+    const plan = planApply(desired, observation.live, order.desiredConfigVersion);
+    for (const object of plan.apply) {
+      await this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER);
+    }
+    for (const child of plan.remove) await this.deleteObject(child.apiVersion, child.kind, child.namespace, child.name);
+    if (plan.apply.length > 0 || plan.remove.length > 0) {
+      this.deps.logger.info(
+        { kind: "VirtualMachine", namespace: order.namespace, name: order.name, applied: plan.apply.length, removed: plan.remove.length, configVersion: order.desiredConfigVersion },
+        "Applied the order's children",
+      );
+    }
+    return plan.blocked;
+  }
+
+  /** One step of the role's deletion order; true once every child is gone. */
+  private async deleteChildren(namespace: string, name: string): Promise<boolean> {
+    const step = nextDeletionStep(observeChildren(this.deps.cache, namespace, name).live);
+    if (step.kind === "done") return true;
+    if (step.kind === "delete") {
+      for (const child of step.objects) await this.deleteObject(child.apiVersion, child.kind, child.namespace, child.name);
+      this.deps.logger.info({ kind: step.objects[0]!.kind, namespace, order: name, count: step.objects.length }, "Deleted the order's children");
+    }
+    return false;
+  }
+
+  private async deleteObject(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
+    await this.deps.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true });
+  }
+
+  /** Adds or releases this controller's finalizer with server-side apply (other finalizers untouched). */
+  private async setFinalizer(raw: RawObject, present: boolean): Promise<void> {
+    const { namespace = "", name = "" } = raw.metadata;
+    const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace, finalizers: present ? [CONTROLLER_FINALIZER] : [] } };
+    try {
+      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${FIELD_MANAGER}-finalizer`);
+    } catch (error) {
+      if (!present && error instanceof KubeApiError && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  private async writeStatus(raw: RawObject, order: Order | undefined, errors: string[], childrenNamespace: string | undefined, blocked: BlockedChange | undefined, observedAt: Date): Promise<void> {
+    const name = raw.metadata.name ?? "";
+    const namespace = raw.metadata.namespace ?? "";
+    const observation = childrenNamespace ? observeChildren(this.deps.cache, childrenNamespace, name) : { live: [] };
+    const facts: OrderFacts = {
+      name,
+      namespace,
+      ...(raw.metadata.uid ? { uid: raw.metadata.uid } : {}),
+      generation: raw.metadata.generation ?? 1,
+      ...(raw.metadata.deletionTimestamp ? { deletionTimestamp: String(raw.metadata.deletionTimestamp) } : {}),
+      ...(order ? { desiredConfigVersion: order.desiredConfigVersion } : {}),
+      ...(raw.metadata.annotations?.[Annotations.tenant] ? { tenant: raw.metadata.annotations[Annotations.tenant] } : {}),
+      ...(raw.metadata.labels?.[Labels.orderUuid] ? { orderUuid: raw.metadata.labels[Labels.orderUuid] } : {}),
+    };
+    const expected = order ? expectedChildren(name, Boolean(order.parameters.sshPublicKey)) : [];
+    const previous = raw.status as OrderStatus | undefined;
+    const status = computeOrderStatus({
+      order: facts,
+      acceptance: errors.length === 0 ? { accepted: true } : { accepted: false, reason: "InvalidParameters", message: errors.join("\n") },
+      children: childObservations(expected, observation.live),
+      ...(observation.virtualMachine ? { virtualMachine: observation.virtualMachine } : {}),
+      ...(observation.virtualMachineInstance ? { virtualMachineInstance: observation.virtualMachineInstance } : {}),
+      ...(observation.dataVolume ? { dataVolume: observation.dataVolume } : {}),
+      ...(observation.service ? { service: observation.service } : {}),
+      ...(blocked ? { blocked } : {}),
+      ...(previous ? { previous } : {}),
+      now: observedAt,
+    });
+    if (!statusEqual(previous, status)) {
+      const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
+      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER);
+    }
+    if (facts.uid) {
+      this.deps.sink.submit(
+        toDatabaseRow({ ...facts, uid: facts.uid }, status, {
+          resourceVersion: raw.metadata.resourceVersion ?? "",
+          observedAt,
+          ...(observation.virtualMachine ? { virtualMachine: observation.virtualMachine } : {}),
+        }),
+      );
+    }
+  }
+}
