@@ -5,7 +5,8 @@ const USAGE = `Usage: osac-vm <command> [options]
 Commands:
   render    Render VirtualMachine orders into KubeVirt objects under an output directory
   validate  Check VirtualMachine orders and print every error
-  webhook   Serve the admission and conversion webhooks and the template API (HTTPS)
+  webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
+  controller  Apply controller-managed orders and sync live status into orders and the database
 
 Run 'osac-vm <command> --help' for a command's options.
 `;
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   render: async () => (await import("./render.ts")).runRender,
   validate: async () => (await import("./validate.ts")).runValidate,
   webhook: async () => (await import("./webhook.ts")).runWebhook,
+  controller: async () => (await import("./controller.ts")).runController,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {

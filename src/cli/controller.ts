@@ -1,0 +1,76 @@
+import { parseCommandLine, UsageError } from "./arguments.ts";
+import { ExitCode, type Terminal } from "./terminal.ts";
+import { describeControllerConfigErrors, parseControllerConfig } from "../controller/config.ts";
+import { createLogger } from "../platform/logger.ts";
+
+const USAGE = `Usage: osac-vm controller [options]
+
+Watches VirtualMachine orders and their children. Orders with cloudkit.openshift.io/managed-by:
+controller get their children applied directly; controller and gitops orders get live status in
+the order and in the database. Leader-elected: run several replicas, one acts.
+
+Options:
+  --kubeconfig <path>                 Cluster (default: KUBECONFIG, in-cluster, ~/.kube/config)
+  --data-dir <dir>                    Embedded PGlite database directory when DATABASE_URL is unset (default .data/)
+  --metrics-port <n>                  /healthz, /readyz, /metrics (default 8080)
+  --bind-address <ip>                 Address for the metrics port (default 0.0.0.0)
+  --concurrency <n>                   Orders reconciled at once (default 8)
+  --leader-elect / --no-leader-elect  Lease-based leader election (default on)
+  --leader-election-namespace <ns>    Namespace of the Lease (default POD_NAMESPACE or default)
+  --log-level <level>                 fatal|error|warn|info|debug|trace|silent (default info)
+
+Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE.
+`;
+
+const OPTIONS = {
+  kubeconfig: { type: "string" },
+  "data-dir": { type: "string" },
+  "metrics-port": { type: "string" },
+  "bind-address": { type: "string" },
+  concurrency: { type: "string" },
+  "leader-elect": { type: "boolean" },
+  "no-leader-elect": { type: "boolean" },
+  "leader-election-namespace": { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function runController(args: string[], terminal: Terminal): Promise<number> {
+  let values;
+  try {
+    values = parseCommandLine(args, OPTIONS, USAGE).values;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    terminal.stderr.write(`osac-vm controller: ${error.message}\n`);
+    return ExitCode.invalid;
+  }
+  if (values.help) {
+    terminal.stdout.write(USAGE);
+    return ExitCode.ok;
+  }
+  const parsed = parseControllerConfig({ ...values, "leader-elect": values["no-leader-elect"] ? false : (values["leader-elect"] ?? true) }, terminal.env);
+  if (!parsed.success) {
+    for (const line of describeControllerConfigErrors(parsed.error)) terminal.stderr.write(`osac-vm controller: ${line}\n`);
+    return ExitCode.invalid;
+  }
+  const logger = createLogger({ name: "osac-vm-controller", level: parsed.data.logLevel });
+  const { startController } = await import("../controller/controller.ts");
+  let controller;
+  try {
+    controller = await startController(parsed.data, terminal.env, logger);
+  } catch (error) {
+    logger.fatal({ err: (error as Error).message }, "Failed to start the controller");
+    terminal.stderr.write(`osac-vm controller: ${(error as Error).message}\n`);
+    logger.flush();
+    return ExitCode.failure;
+  }
+  terminal.stdout.write(`osac-vm controller: metrics on port ${controller.metricsPort}\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
+  await controller.close();
+  logger.flush();
+  setTimeout(() => process.exit(ExitCode.ok), 200).unref();
+  return ExitCode.ok;
+}

@@ -1,0 +1,168 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
+import { KubeRestClient } from "../platform/kube/rest-client.ts";
+import type { Logger } from "../platform/logger.ts";
+import { createObservationClock, openStatusStore, type StatusStore } from "../platform/database/index.ts";
+import { ClusterCache } from "./cluster-cache.ts";
+import type { ControllerConfig } from "./config.ts";
+import { DatabaseSink } from "./database-sink.ts";
+import { ControllerMetrics } from "./metrics.ts";
+import { OrderReconciler } from "./order-reconciler.ts";
+import { LeaderElector } from "./runtime/leader-election.ts";
+import { WorkQueue } from "./runtime/work-queue.ts";
+
+export interface RunningController {
+  readonly metricsPort: number;
+  readonly isLeader: () => boolean;
+  close(): Promise<void>;
+}
+
+const MIGRATION_RETRY_MAX_MS = 10_000;
+
+/**
+ * Wires the controller: informers on every replica (so a new leader starts warm), the work queue
+ * and reconciler only on the leader, status into the orders and the database, probes and metrics.
+ */
+export async function startController(config: ControllerConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RunningController> {
+  const access = detectClusterAccess(env, config.kubeconfig);
+  if (access.mode === "standalone") {
+    throw new Error(`the controller needs a cluster: set KUBECONFIG or --kubeconfig, or run it in a pod (${access.reason})`);
+  }
+  const metrics = new ControllerMetrics();
+  const store = await openStatusStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, logger });
+  let migrated = false;
+  let closing = false;
+  const migrate = async (delayMs = 250): Promise<void> => {
+    try {
+      await store.migrate();
+      migrated = true;
+      logger.info({ backend: store.backend }, "Migrated the status database");
+    } catch (error) {
+      if (closing) return;
+      logger.warn({ err: (error as Error).message, retryInMs: delayMs }, "Failed to migrate the status database; retrying");
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return migrate(Math.min(delayMs * 2, MIGRATION_RETRY_MAX_MS));
+    }
+  };
+  const migration = migrate();
+
+  const rest = new KubeRestClient(access.kubeConfig);
+  const sink = new DatabaseSink(store, logger, () => metrics.databaseWriteErrors.inc());
+  let queue: WorkQueue | undefined;
+  const cache = new ClusterCache({
+    kubeConfig: access.kubeConfig,
+    rest,
+    logger,
+    onOrderKey: (key) => queue?.add(key),
+    onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
+  });
+  const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
+
+  const startQueue = () => {
+    queue = new WorkQueue((key) => reconciler.reconcile(key), { concurrency: config.concurrency }, {
+      onError: (key, error, attempt, retryInMs) =>
+        logger.warn({ order: key, err: (error as Error).message, attempt, retryInMs }, retryInMs === undefined ? "Gave up reconciling an order" : "Failed to reconcile an order; will retry"),
+      onDone: (_key, durationMs, outcome) => metrics.reconcileDuration.observe({ outcome }, durationMs / 1000),
+    });
+    queue.start();
+    for (const key of cache.orderKeys()) queue.add(key);
+  };
+  const stopQueue = async () => {
+    const current = queue;
+    queue = undefined;
+    await current?.shutdown();
+  };
+
+  await cache.start();
+  const elector = config.leaderElection.enabled
+    ? new LeaderElector({
+        kubeConfig: access.kubeConfig,
+        namespace: config.leaderElection.namespace,
+        name: config.leaderElection.name,
+        identity: config.leaderElection.identity,
+        logger,
+        onStartedLeading: () => {
+          metrics.leader.set(1);
+          logger.info({ identity: config.leaderElection.identity }, "Started leading");
+          startQueue();
+        },
+        onStoppedLeading: () => {
+          metrics.leader.set(0);
+          logger.info({ identity: config.leaderElection.identity }, "Stopped leading");
+          void stopQueue();
+        },
+      })
+    : undefined;
+  if (elector) elector.start();
+  else {
+    metrics.leader.set(1);
+    startQueue();
+  }
+
+  const ticker = setInterval(() => {
+    metrics.queueDepth.set(queue?.depth ?? 0);
+    metrics.orders.set(cache.orderCount);
+    metrics.databaseBacklog.set(sink.backlog);
+  }, 1_000);
+  ticker.unref();
+  const resync = setInterval(() => {
+    for (const key of cache.orderKeys()) queue?.add(key);
+  }, config.resyncIntervalMs);
+  resync.unref();
+
+  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.metricsPort, config.bindAddress, () => resolve());
+  });
+  const metricsPort = (server.address() as AddressInfo).port;
+  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled }, "Started the controller");
+
+  return {
+    metricsPort,
+    isLeader: () => (elector ? elector.isLeader : true),
+    close: async () => {
+      closing = true;
+      clearInterval(ticker);
+      clearInterval(resync);
+      await stopQueue();
+      await elector?.stop();
+      await cache.stop();
+      await sink.close();
+      await migration.catch(() => {});
+      await closeStore(store);
+      rest.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      logger.info("Stopped the controller");
+    },
+  };
+}
+
+async function closeStore(store: StatusStore): Promise<void> {
+  try {
+    await store.close();
+  } catch {
+    // The process is stopping; a database that is already gone has nothing left to flush.
+  }
+}
+
+function probeServer(deps: { metrics: ControllerMetrics; ready: () => string | undefined }): Server {
+  return createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path === "/healthz") return void response.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    if (path === "/readyz") {
+      const reason = deps.ready();
+      return void response.writeHead(reason ? 503 : 200, { "content-type": "text/plain" }).end(reason ? `not ready: ${reason}` : "ok");
+    }
+    if (path === "/metrics") {
+      deps.metrics.registry.metrics().then(
+        (text) => response.writeHead(200, { "content-type": deps.metrics.registry.contentType }).end(text),
+        () => response.writeHead(500).end(),
+      );
+      return;
+    }
+    response.writeHead(404, { "content-type": "text/plain" }).end("not found");
+  });
+}
