@@ -55,6 +55,8 @@ async function serveAdmission(
   if (!admissionRequest || typeof admissionRequest !== "object" || typeof admissionRequest.uid !== "string") {
     return finish(400, { error: "body is not an AdmissionReview: it needs request.uid (a string)" }, "bad-request");
   }
+  const malformed = malformedRequestReason(admissionRequest);
+  if (malformed) return finish(400, { error: `malformed AdmissionReview: ${malformed}` }, "bad-request");
   operation = typeof admissionRequest.operation === "string" ? admissionRequest.operation : "unknown";
   let decision: AdmissionDecision;
   try {
@@ -108,6 +110,27 @@ async function parseJsonBody(request: IncomingMessage, limitBytes: number): Prom
   } catch (error) {
     return { ok: false, status: 400, reason: `request body is not valid JSON: ${(error as Error).message}` };
   }
+}
+
+const OPERATIONS = new Set(["CREATE", "UPDATE", "DELETE", "CONNECT"]);
+
+/** What the API server always sends, checked before any decision looks at the request. */
+function malformedRequestReason(request: AdmissionRequest): string | undefined {
+  const kind = request.kind as unknown as Record<string, unknown> | null;
+  if (!kind || typeof kind !== "object" || typeof kind.group !== "string" || typeof kind.version !== "string" || typeof kind.kind !== "string") {
+    return "request.kind must be {group, version, kind} strings";
+  }
+  const resource = request.resource as unknown as Record<string, unknown> | null;
+  if (!resource || typeof resource !== "object" || typeof resource.group !== "string" || typeof resource.version !== "string" || typeof resource.resource !== "string") {
+    return "request.resource must be {group, version, resource} strings";
+  }
+  if (typeof request.operation !== "string" || !OPERATIONS.has(request.operation)) return "request.operation must be CREATE, UPDATE, DELETE or CONNECT";
+  for (const field of ["namespace", "name", "subResource"] as const) {
+    const value = request[field];
+    if (value !== undefined && value !== null && typeof value !== "string") return `request.${field} must be a string`;
+  }
+  if (request.dryRun !== undefined && request.dryRun !== null && typeof request.dryRun !== "boolean") return "request.dryRun must be a boolean";
+  return undefined;
 }
 
 function toAdmissionReview(review: { apiVersion?: unknown }, uid: string, decision: AdmissionDecision): object {

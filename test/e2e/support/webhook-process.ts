@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as k8s from "@kubernetes/client-node";
+import type * as k8s from "@kubernetes/client-node";
+import { rawRequest } from "./kube.ts";
 import { REPO_ROOT } from "../../../scripts/cluster/harness.ts";
 import { generateDevCertificate, type DevCertificate } from "../../../src/platform/tls/dev-tls.ts";
 
@@ -63,15 +64,21 @@ export async function startWebhookProcess(kubeconfigPath: string, env: Record<st
   };
 }
 
-/** Points the order CRD's conversion webhook at the given URL (when the CRD converts by webhook). */
+/**
+ * Points the order CRD's conversion webhook at the given URL (when the CRD converts by webhook).
+ * Uses one-shot connections (no keep-alive agent) so the vitest main process can exit afterwards.
+ */
 export async function wireConversion(kc: k8s.KubeConfig, url: string, caPem: string): Promise<boolean> {
-  const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  const crd = await api.readCustomResourceDefinition({ name: ORDER_CRD });
+  const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${ORDER_CRD}`;
+  const read = await rawRequest(kc, "GET", path);
+  if (read.status !== 200) throw new Error(`reading CRD ${ORDER_CRD}: HTTP ${read.status}: ${read.body.slice(0, 300)}`);
+  const crd = JSON.parse(read.body) as { spec: { conversion?: { strategy?: string; webhook?: unknown } } };
   if (crd.spec.conversion?.strategy !== "Webhook") return false;
   crd.spec.conversion = {
     strategy: "Webhook",
     webhook: { conversionReviewVersions: ["v1"], clientConfig: { url: `${url}/convert`, caBundle: Buffer.from(caPem).toString("base64") } },
   };
-  await api.replaceCustomResourceDefinition({ name: ORDER_CRD, body: crd });
+  const written = await rawRequest(kc, "PUT", path, JSON.stringify(crd));
+  if (written.status !== 200) throw new Error(`updating CRD ${ORDER_CRD}: HTTP ${written.status}: ${written.body.slice(0, 300)}`);
   return true;
 }

@@ -112,6 +112,9 @@ describe("admission endpoints", () => {
     ["request without uid", JSON.stringify({ request: { operation: "CREATE" } }), 400, /request\.uid/],
     ["null", "null", 400, /request\.uid/],
     ["a JSON array", "[]", 400, /request\.uid/],
+    ["request.kind null", review({ kind: null }), 400, /request\.kind must be/],
+    ["an unknown operation", review({ operation: "PATCH" }), 400, /request\.operation must be/],
+    ["a numeric namespace", review({ namespace: 7 }), 400, /request\.namespace must be a string/],
   ])("GIVEN %s THEN HTTP %i with a reason", async (_name, body, status, reason) => {
     const response = await post("/mutate", body);
     expect(response.status).toBe(status);

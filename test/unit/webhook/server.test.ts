@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type * as https from "node:https";
+import type { RunningWebhook } from "../../../src/webhook/server.ts";
+import { orderCreateReview, request, startTestWebhook } from "../../support/webhook-server.ts";
+
+let webhook: RunningWebhook;
+let agent: https.Agent;
+
+beforeAll(async () => {
+  ({ webhook, agent } = await startTestWebhook());
+});
+afterAll(async () => {
+  agent.destroy();
+  await webhook.close();
+});
+
+describe("the webhook server over a real TLS socket (standalone)", () => {
+  it("GIVEN no cluster access THEN it serves, and /readyz says where storage classes come from", async () => {
+    expect(webhook.standalone).toBe(true);
+    const ready = await request(webhook, agent, "GET", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(ready.text).toContain("standalone");
+    expect((await request(webhook, agent, "GET", "/healthz")).text).toBe("ok");
+  });
+
+  it("GIVEN an order CREATE THEN the mutating endpoint sets managed-by and storage_class by JSON Patch", async () => {
+    const response = await request(webhook, agent, "POST", "/mutate/virtualmachines", JSON.stringify(orderCreateReview()));
+    expect(response.status).toBe(200);
+    expect(response.json.response.uid).toBe("b6c2d9a6-0f6d-4f1e-9a7e-3c1d2e4f5a6b");
+    const patch = JSON.parse(Buffer.from(response.json.response.patch, "base64").toString());
+    expect(patch).toEqual(
+      expect.arrayContaining([
+        { op: "add", path: "/metadata/annotations/cloudkit.openshift.io~1managed-by", value: "aap" },
+        { op: "replace", path: "/spec/templateParameters", value: '{"cpu_cores":"4","memory":"4Gi","storage_class":"standard"}' },
+      ]),
+    );
+  });
+
+  it("GIVEN an invalid order THEN the validating endpoint denies with every error in one message", async () => {
+    const response = await request(webhook, agent, "POST", "/validate/virtualmachines", JSON.stringify(orderCreateReview({ cpu_cores: "0", memory: "lots" })));
+    expect(response.json.response.allowed).toBe(false);
+    expect(response.json.response.status.code).toBe(422);
+    expect(response.json.response.status.message).toMatch(/cpu_cores.*memory|memory.*cpu_cores/s);
+  });
+
+  it("GIVEN the template API THEN the catalog lists the three templates and :validate answers {valid, errors, warnings, normalized}", async () => {
+    const catalog = await request(webhook, agent, "GET", "/api/v1/templates");
+    expect(catalog.json.items.map((t: { id: string }) => t.id)).toEqual(["cloudkit.templates.ocp_virt_vm", "osac.templates.ocp_virt_vm", "osac.massopencloud.ocp_virt_vm"]);
+    const valid = await request(webhook, agent, "POST", "/api/v1/templates/osac.templates.ocp_virt_vm:validate", JSON.stringify({ cpu_cores: 4 }));
+    expect(valid.json).toMatchObject({ valid: true, errors: [], normalized: { cpuCores: 4, memory: "2Gi" } });
+    const invalid = await request(webhook, agent, "POST", "/api/v1/templates/cloudkit.templates.ocp_virt_vm:validate", JSON.stringify({ exposed_ports: "22/sctp" }));
+    expect(invalid.json.valid).toBe(false);
+    expect(invalid.json.errors[0].field).toContain("exposed_ports");
+    const unknown = await request(webhook, agent, "POST", "/api/v1/templates/nope:validate", "{}");
+    expect(unknown.status).toBe(404);
+  });
+
+  it("GIVEN a review larger than 8 MiB THEN 413", async () => {
+    const huge = JSON.stringify(orderCreateReview({ padding: "x".repeat(9 * 1024 * 1024) }));
+    const response = await request(webhook, agent, "POST", "/validate/virtualmachines", huge);
+    expect(response.status).toBe(413);
+  });
+
+  it("GIVEN /metrics THEN request counts and latency histograms are exported by webhook, operation and outcome", async () => {
+    const metrics = await request(webhook, agent, "GET", "/metrics");
+    expect(metrics.text).toContain('osac_vm_webhook_requests_total{webhook="mutate-virtualmachines",operation="CREATE",outcome="mutated"}');
+    expect(metrics.text).toContain("osac_vm_webhook_request_duration_seconds_bucket");
+  });
+});
