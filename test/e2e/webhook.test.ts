@@ -5,7 +5,6 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -13,7 +12,6 @@ import { renewDevCertificate } from "../../src/platform/tls/dev-tls.ts";
 import "./support/context.ts";
 import { adminKubeConfig, createNamespace, deleteNamespaceNoWait, eventually, rawRequest, uniqueName } from "./support/kube.ts";
 
-const execFileAsync = promisify(execFile);
 const ctx = inject("e2e");
 const admin = adminKubeConfig(ctx);
 const objects = admin.makeApiClient(k8s.CustomObjectsApi);
