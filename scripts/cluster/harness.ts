@@ -72,9 +72,38 @@ export interface ControlPlaneState {
   crds: string[];
 }
 
+export interface RestartApiServerOptions {
+  /** How long kube-apiserver stays down between the kill and the new start (default 0). */
+  downtimeMs?: number;
+  /** SIGTERM: graceful, SIGKILL after 5 s (default); SIGKILL: a crash. */
+  signal?: "SIGTERM" | "SIGKILL";
+  /** Milliseconds to wait for /readyz of the new process (default: the start's readyTimeoutMs, else 120 000). */
+  readyTimeoutMs?: number;
+}
+
+export interface ApiServerRestart {
+  /** pid (= process group id) of the old and of the new kube-apiserver. */
+  oldPid: number;
+  newPid: number;
+  /** From the kill until the old process group was gone. */
+  stopMs: number;
+  /** From the new spawn until /readyz answered 200. */
+  readyMs: number;
+  /** From the kill until /readyz answered 200 (includes the downtime). */
+  totalMs: number;
+}
+
 export interface ControlPlane extends ControlPlaneState {
   /** Stops both processes (whole process groups) and removes the temp dir. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Kills only kube-apiserver's process group (etcd keeps running), waits `downtimeMs`, starts
+   * it again with the same arguments (same port, certificates, tokens: kubeconfigs stay valid)
+   * and resolves once /readyz answers. `pids.apiserver`, stop(), the exit hooks and the watchdog
+   * follow the new process. Restarts are serialised; after stop() it rejects. A detached control
+   * plane's state file (npm run cluster:up) is not rewritten.
+   */
+  restartApiServer(options?: RestartApiServerOptions): Promise<ApiServerRestart>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,6 +418,38 @@ async function etcdHealthy(clientPort: number): Promise<boolean> {
 
 class PortInUse extends Error {}
 
+/** Kills the given process groups and removes `dir` when this Node process dies without cleaning up. */
+function spawnWatchdog(dir: string, pgids: number[]): ChildProcess {
+  const watchdog = spawn("bash", [path.join(HERE, "watchdog.sh"), String(process.pid), dir, ...pgids.map(String)], {
+    detached: true,
+    stdio: "ignore",
+  });
+  watchdog.unref();
+  return watchdog;
+}
+
+/** Polls /readyz until it answers 200; fails early when kube-apiserver or etcd dies. */
+async function waitApiServerReady(
+  ep: KubeEndpoint,
+  apiChild: ChildProcess,
+  etcdChild: ChildProcess,
+  o: { apiLog: string; etcdLog: string; apiPort: number; timeoutMs: number },
+): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  while (!(await readyz(ep))) {
+    if (apiChild.exitCode !== null || !isProcessAlive(apiChild.pid ?? 0)) {
+      const t = tail(o.apiLog, 40);
+      if (/address already in use/.test(t)) throw new PortInUse(`kube-apiserver: port ${o.apiPort} in use`);
+      throw new Error(`kube-apiserver exited during start-up (log ${o.apiLog}):\n${t}`);
+    }
+    if (!isProcessAlive(etcdChild.pid ?? 0)) throw new Error(`etcd died during start-up:\n${tail(o.etcdLog)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`kube-apiserver not ready after ${o.timeoutMs} ms (log ${o.apiLog}):\n${tail(o.apiLog, 40)}`);
+    }
+    await sleep(100);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // start
 
@@ -435,6 +496,7 @@ async function startOnce(opts: StartControlPlaneOptions, r: Resolved): Promise<C
   }
   let etcdChild: ChildProcess | undefined;
   let apiChild: ChildProcess | undefined;
+  let apiArgs: string[] = [];
   let watchdog: ChildProcess | undefined;
   const cleanup = async () => {
     if (watchdog?.pid) killGroup(watchdog.pid, "SIGKILL");
@@ -502,59 +564,37 @@ async function startOnce(opts: StartControlPlaneOptions, r: Resolved): Promise<C
     // kube-apiserver
     const server = `https://127.0.0.1:${apiPort}`;
     const apiLog = path.join(dir, "kube-apiserver.log");
-    apiChild = spawnGroup(
-      r.apiserverBin,
-      [
-        `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-        `--cert-dir=${certDir}`,
-        `--tls-cert-file=${pki.servingCert}`,
-        `--tls-private-key-file=${pki.servingKey}`,
-        `--client-ca-file=${pki.caCert}`,
-        `--secure-port=${apiPort}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--allow-privileged=true",
-        "--disable-admission-plugins=ServiceAccount",
-        "--authorization-mode=RBAC",
-        `--token-auth-file=${tokenFile}`,
-        `--service-account-issuer=${server}/`,
-        `--service-account-key-file=${pki.saPub}`,
-        `--service-account-signing-key-file=${pki.saKey}`,
-        "--enable-priority-and-fairness=false",
-        "--profiling=false",
-        "--endpoint-reconciler-type=none",
-        "--v=0",
-      ],
-      apiLog,
-      detached,
-    );
+    apiArgs = [
+      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+      `--cert-dir=${certDir}`,
+      `--tls-cert-file=${pki.servingCert}`,
+      `--tls-private-key-file=${pki.servingKey}`,
+      `--client-ca-file=${pki.caCert}`,
+      `--secure-port=${apiPort}`,
+      "--bind-address=127.0.0.1",
+      "--advertise-address=127.0.0.1",
+      "--service-cluster-ip-range=10.0.0.0/24",
+      "--allow-privileged=true",
+      "--disable-admission-plugins=ServiceAccount",
+      "--authorization-mode=RBAC",
+      `--token-auth-file=${tokenFile}`,
+      `--service-account-issuer=${server}/`,
+      `--service-account-key-file=${pki.saPub}`,
+      `--service-account-signing-key-file=${pki.saKey}`,
+      "--enable-priority-and-fairness=false",
+      "--profiling=false",
+      "--endpoint-reconciler-type=none",
+      "--v=0",
+    ];
+    apiChild = spawnGroup(r.apiserverBin, apiArgs, apiLog, detached);
     entry.pgids.push(await waitSpawned(apiChild, "kube-apiserver"));
 
-    if (!detached) {
-      // If this Node process dies without cleanup (SIGKILL), the watchdog kills both groups.
-      watchdog = spawn("bash", [path.join(HERE, "watchdog.sh"), String(process.pid), dir, String(etcdChild.pid), String(apiChild.pid)], {
-        detached: true,
-        stdio: "ignore",
-      });
-      watchdog.unref();
-    }
+    // If this Node process dies without cleanup (SIGKILL), the watchdog kills both groups.
+    if (!detached) watchdog = spawnWatchdog(dir, [etcdChild.pid ?? 0, apiChild.pid ?? 0]);
 
     const ca = await fsp.readFile(pki.caCert);
     const ep: KubeEndpoint = { server, ca, token: adminToken };
-    const readyDeadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
-    while (!(await readyz(ep))) {
-      if (apiChild.exitCode !== null || !isProcessAlive(apiChild.pid ?? 0)) {
-        const t = tail(apiLog, 40);
-        if (/address already in use/.test(t)) throw new PortInUse(`kube-apiserver: port ${apiPort} in use`);
-        throw new Error(`kube-apiserver exited during start-up (log ${apiLog}):\n${t}`);
-      }
-      if (!isProcessAlive(etcdChild.pid ?? 0)) throw new Error(`etcd died during start-up:\n${tail(etcdLog)}`);
-      if (Date.now() > readyDeadline) {
-        throw new Error(`kube-apiserver not ready after ${opts.readyTimeoutMs ?? 120_000} ms (log ${apiLog}):\n${tail(apiLog, 40)}`);
-      }
-      await sleep(100);
-    }
+    await waitApiServerReady(ep, apiChild, etcdChild, { apiLog, etcdLog, apiPort, timeoutMs: opts.readyTimeoutMs ?? 120_000 });
     const processesReadyMs = Date.now() - r.t0 - r.binariesMs;
     r.log(`control plane: ${server} ready in ${processesReadyMs} ms`);
 
@@ -599,16 +639,70 @@ async function startOnce(opts: StartControlPlaneOptions, r: Resolved): Promise<C
       crds: crdNames,
     };
     let stopped: Promise<void> | undefined;
-    return {
+    /** The restart in progress or last finished (restarts run one after another). */
+    let restarting: Promise<unknown> = Promise.resolve();
+    const etcd = etcdChild;
+    const restartOnce = async (o: RestartApiServerOptions): Promise<ApiServerRestart> => {
+      if (stopped) throw new Error("the control plane is stopped");
+      const old = apiChild!;
+      const oldPid = old.pid ?? 0;
+      const tKill = Date.now();
+      if (o.signal === "SIGKILL") {
+        killGroup(oldPid, "SIGKILL");
+        await waitGone([oldPid], 5_000);
+      } else {
+        await terminateGroup(oldPid, 5_000);
+      }
+      const stopMs = Date.now() - tKill;
+      r.log(`control plane: kube-apiserver (pid ${oldPid}) stopped by ${o.signal ?? "SIGTERM"} in ${stopMs} ms`);
+      if (o.downtimeMs) await sleep(o.downtimeMs);
+      for (let attempt = 1; ; attempt++) {
+        if (stopped) throw new Error("the control plane was stopped during the restart");
+        const child = spawnGroup(r.apiserverBin, apiArgs, apiLog, detached);
+        const newPid = await waitSpawned(child, "kube-apiserver");
+        // From here on stop(), the exit hooks and the watchdog know the new process group.
+        apiChild = child;
+        entry.pgids = entry.pgids.filter((g) => g !== oldPid && g !== state.pids.apiserver).concat(newPid);
+        state.pids.apiserver = newPid;
+        if (!detached) {
+          const previous = watchdog;
+          watchdog = spawnWatchdog(dir, [etcd.pid ?? 0, newPid]);
+          if (previous?.pid) killGroup(previous.pid, "SIGKILL");
+        }
+        const tSpawn = Date.now();
+        try {
+          await waitApiServerReady(ep, child, etcd, { apiLog, etcdLog, apiPort, timeoutMs: o.readyTimeoutMs ?? opts.readyTimeoutMs ?? 120_000 });
+        } catch (e) {
+          // The port of the old process may linger for a moment; anything else is fatal.
+          if (e instanceof PortInUse && attempt < 10) {
+            await terminateGroup(newPid, 2_000);
+            await sleep(200 * attempt);
+            continue;
+          }
+          throw e;
+        }
+        const readyMs = Date.now() - tSpawn;
+        r.log(`control plane: kube-apiserver restarted (pid ${newPid}) and ready in ${readyMs} ms`);
+        return { oldPid, newPid, stopMs, readyMs, totalMs: Date.now() - tKill };
+      }
+    };
+    const cp: ControlPlane = {
       ...state,
       stop: () => {
         stopped ??= (async () => {
+          await restarting.catch(() => {});
           await cleanup();
           if (opts.kubeconfigPath && !opts.kubeconfigPath.startsWith(dir)) await fsp.rm(opts.kubeconfigPath, { force: true });
         })();
         return stopped;
       },
+      restartApiServer: (o = {}) => {
+        const next = restarting.catch(() => {}).then(() => restartOnce(o));
+        restarting = next;
+        return next;
+      },
     };
+    return cp;
   } catch (e) {
     await cleanup().catch(() => {});
     throw e;

@@ -18,6 +18,7 @@ export const CONTROLLER_FINALIZER = "cloudkit.openshift.io/osac-vm-controller";
 const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
 /** How often to look again while children are being deleted (events also wake the order). */
 const DELETION_POLL_MS = 1_000;
+const CACHE_SYNC_POLL_MS = 250;
 
 export interface ReconcilerDeps {
   readonly cache: ClusterCache;
@@ -39,6 +40,9 @@ export class OrderReconciler {
   constructor(private readonly deps: ReconcilerDeps) {}
 
   async reconcile(key: string): Promise<{ requeueAfterMs?: number } | void> {
+    // Never act on caches that have not listed yet: an empty child cache would look like a
+    // finished deletion and release the finalizer too early.
+    if (!this.deps.cache.synced) return { requeueAfterMs: CACHE_SYNC_POLL_MS };
     const observedAt = this.deps.clock.now();
     const raw = this.deps.cache.order(key);
     if (!raw) return this.forget(key, observedAt);

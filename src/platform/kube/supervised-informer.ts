@@ -34,18 +34,25 @@ export class SupervisedInformer<T extends KubernetesObject> {
 
   constructor(private readonly options: SupervisedInformerOptions<T>) {
     this.backoffMs = options.initialBackoffMs ?? 500;
-    this.informer = makeInformer(options.kubeConfig, options.path, options.list, options.labelSelector);
+    // client-node emits "connect" at the start of every attempt, before listing: only a list that
+    // succeeded counts as synced, and only then does the restart backoff start over.
+    const list: ListPromise<T> = async () => {
+      const result = await options.list();
+      // The informer stores the items in the microtasks after this returns; mark synced after them.
+      setImmediate(() => {
+        this.synced = true;
+        this.backoffMs = options.initialBackoffMs ?? 500;
+        options.onChange();
+      });
+      return result;
+    };
+    this.informer = makeInformer(options.kubeConfig, options.path, list, options.labelSelector);
     for (const verb of ["add", "update", "delete"] as const) {
       this.informer.on(verb, (object) => {
         options.onEvent?.(object);
         options.onChange();
       });
     }
-    this.informer.on("connect", () => {
-      this.synced = true;
-      this.backoffMs = options.initialBackoffMs ?? 500;
-      options.onChange();
-    });
     this.informer.on("error", (error) => this.scheduleRestart(error));
     this.relistTimer = setInterval(() => void this.restartNow("Relisted periodically"), options.relistIntervalMs ?? 300_000);
     this.relistTimer.unref();
