@@ -89,7 +89,7 @@ export class SupervisedInformer<T extends KubernetesObject> {
       void this.restartNow("Restarted watch");
     }, this.backoffMs);
     this.restartTimer.unref();
-    this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 5_000);
   }
 
   private async restartNow(message: string): Promise<void> {
