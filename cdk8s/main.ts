@@ -7,7 +7,7 @@ import { DEFAULT_PROFILE } from "../src/render/profile.ts";
 
 const outDir = process.env.CDK8S_OUTDIR ?? "dist";
 const result = await renderTree({
-  inputs: ["examples"],
+  inputs: ["examples/orders"],
   outDir,
   check: false,
   options: { profile: DEFAULT_PROFILE, allowPlainSecrets: false },

@@ -10,7 +10,7 @@ import { compileCrd, describeErrors } from "./support/structural-schema.ts";
 import { coreErrors } from "./support/core-rules.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
-const INPUTS = [join(ROOT, "examples"), join(ROOT, "test/fixtures/orders")];
+const INPUTS = [join(ROOT, "examples/orders"), join(ROOT, "test/fixtures/orders")];
 
 type KubeObject = Record<string, any>;
 
@@ -91,7 +91,7 @@ describe("the conformance checks themselves", () => {
 });
 
 describe("the order CRD", () => {
-  const example = yaml.loadAll(readFileSync(join(ROOT, "examples/orders.yaml"), "utf8")) as KubeObject[];
+  const example = yaml.loadAll(readFileSync(join(ROOT, "examples/orders/orders.yaml"), "utf8")) as KubeObject[];
 
   it("THEN the examples validate against the upstream cloudkit CRD and the project's own", () => {
     const upstream = compileCrd(requireShared("reference/osac/cloudkit-operator-2026-01-06-pre-rename/crd/cloudkit.openshift.io_virtualmachines.yaml"), "v1alpha1");

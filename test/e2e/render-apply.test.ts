@@ -42,7 +42,7 @@ async function render(profile: string): Promise<{ file: string; obj: KubeObject 
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `osac-e2e-render-${profile}-`));
   tmpDirs.push(out);
   try {
-    await execFileAsync(process.execPath, [CLI, "render", "--in", "examples", "--out", out, "--profile", profile, "--allow-plain-secrets"], {
+    await execFileAsync(process.execPath, [CLI, "render", "--in", "examples/orders", "--out", out, "--profile", profile, "--allow-plain-secrets"], {
       cwd: REPO_ROOT,
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -11,9 +11,9 @@ function osacVm(args: string[]) {
 
 describe("the osac-vm executable", () => {
   it("GIVEN the examples THEN validate exits 0 and render writes them", () => {
-    expect(osacVm(["validate", "examples"]).status).toBe(0);
+    expect(osacVm(["validate", "examples/orders"]).status).toBe(0);
     const out = join(temporaryDirectory(), "out");
-    const render = osacVm(["render", "--in", "examples", "--out", out]);
+    const render = osacVm(["render", "--in", "examples/orders", "--out", out]);
     expect(render.stderr).toContain("Rendered 4 order(s)");
     expect(render.status).toBe(0);
     expect([...snapshotTree(out).keys()].filter((path) => path.endsWith("vm-x7k2q.yaml"))).toEqual([
