@@ -1,0 +1,89 @@
+/**
+ * The floor for the webhook benchmark (bench/webhook.ts): a bare node:https server that does the
+ * least any webhook must do per review — read the body, JSON.parse it, answer.
+ *
+ *  - any admission path: `{apiVersion, kind: AdmissionReview, response: {uid, allowed: true}}`;
+ *  - /convert: the objects back with `apiVersion` set to `request.desiredAPIVersion` (a shallow
+ *    copy each, nothing else converted) and `result: Success`.
+ *
+ * No routing table, no metrics, no logging, no validation beyond "has request.uid".
+ *
+ *   node --import tsx bench/webhook-floor.ts --port 0 --cert tls.crt --key tls.key
+ *
+ * Prints `listening on port N` on stdout; stops on SIGTERM/SIGINT.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "0" },
+    "bind-address": { type: "string", default: "127.0.0.1" },
+    cert: { type: "string" },
+    key: { type: "string" },
+  },
+});
+if (!values.cert || !values.key) {
+  process.stderr.write("usage: webhook-floor --cert <file> --key <file> [--port 0] [--bind-address 127.0.0.1]\n");
+  process.exit(2);
+}
+
+const LIMIT = 8 * 1024 * 1024;
+
+interface Review {
+  apiVersion?: string;
+  request?: { uid?: string; desiredAPIVersion?: string; objects?: Record<string, unknown>[] };
+}
+
+function answer(path: string, review: Review): object {
+  const request = review.request ?? {};
+  if (path === "/convert") {
+    const to = request.desiredAPIVersion;
+    return {
+      apiVersion: review.apiVersion ?? "apiextensions.k8s.io/v1",
+      kind: "ConversionReview",
+      response: { uid: request.uid, convertedObjects: (request.objects ?? []).map((object) => ({ ...object, apiVersion: to })), result: { status: "Success" } },
+    };
+  }
+  return { apiVersion: review.apiVersion ?? "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: request.uid, allowed: true } };
+}
+
+function reply(response: import("node:http").ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  response.end(text);
+}
+
+const server = createServer({ cert: readFileSync(values.cert), key: readFileSync(values.key), minVersion: "TLSv1.2" }, (request, response) => {
+  if (request.method !== "POST") return reply(response, 404, { error: "not found" });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  request.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= LIMIT) chunks.push(chunk);
+  });
+  request.on("end", () => {
+    if (size > LIMIT) return reply(response, 413, { error: "too large" });
+    let review: Review;
+    try {
+      review = JSON.parse(Buffer.concat(chunks, size).toString("utf8")) as Review;
+    } catch {
+      return reply(response, 400, { error: "not JSON" });
+    }
+    if (typeof review?.request?.uid !== "string") return reply(response, 400, { error: "no request.uid" });
+    const query = request.url?.indexOf("?") ?? -1;
+    reply(response, 200, answer(query === -1 ? (request.url ?? "/") : request.url!.slice(0, query), review));
+  });
+});
+
+server.listen(Number(values.port), values["bind-address"], () => {
+  process.stdout.write(`webhook-floor: listening on port ${(server.address() as AddressInfo).port}\n`);
+});
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
+process.once("SIGTERM", stop);
+process.once("SIGINT", stop);
