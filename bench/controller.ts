@@ -107,6 +107,7 @@ const TARGETS = { applyP99Ms: 2_000, statusP99Ms: 1_000, rssMb: 250 };
 const CHILD_PATHS = ["/api/v1/secrets", "/api/v1/services", "/apis/cdi.kubevirt.io/v1beta1/datavolumes", "/apis/kubevirt.io/v1/virtualmachines"];
 if (flags.runtime !== "tsx" && flags.runtime !== "bundle") throw new Error(`--runtime must be tsx or bundle, got ${flags.runtime}`);
 let controllerEntry: string | undefined; // undefined: bin/osac-vm.js (tsx)
+if (flags.only !== undefined && flags.only !== "latency" && flags.only !== "memory") throw new Error(`--only must be latency or memory, got ${flags.only}`);
 const runLatency = !flags.only || flags.only === "latency";
 const runMemory = !flags.only || flags.only === "memory";
 if (LATENCY_ORDERS + WARMUP_ORDERS > 240) {

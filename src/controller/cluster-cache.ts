@@ -73,7 +73,7 @@ export class ClusterCache {
 
   order(key: string): RawObject | undefined {
     const [namespace, name] = key.split("/");
-    return this.informers.orders.list().find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
+    return name === undefined ? undefined : this.informers.orders.get(name, namespace);
   }
 
   orderKeys(): string[] {

@@ -10,6 +10,7 @@ import type { ClusterCache, RawObject } from "./cluster-cache.ts";
 import type { DatabaseSink } from "./database-sink.ts";
 import { childObservations, expectedChildren, observeChildren } from "./observe.ts";
 import { planApply } from "./plan/apply-plan.ts";
+import type { LiveChild } from "./plan/children.ts";
 import { nextDeletionStep } from "./plan/deletion-plan.ts";
 import { computeOrderStatus, statusEqual, toDatabaseRow, type BlockedChange, type OrderFacts, type OrderStatus } from "./status/index.ts";
 
@@ -33,6 +34,20 @@ export interface ReconcilerDeps {
  * children, pruning, ordered deletion. `controller` and `gitops` orders: status into the order and
  * the database. `aap` or unset: not ours (only a stale finalizer of ours is released).
  */
+/**
+ * Every expected child is live with the order's config version and nothing else is labelled as
+ * the order's: there is nothing to render or apply (the common case on every status event).
+ */
+function isConverged(order: Order, live: readonly LiveChild[]): boolean {
+  const expected = expectedChildren(order.name, Boolean(order.parameters.sshPublicKey));
+  const same = (a: { apiVersion: string; kind: string; name: string }, b: { apiVersion: string; kind: string; name: string }) =>
+    a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name;
+  return (
+    live.length === expected.length &&
+    expected.every((child) => live.some((l) => same(l, child) && !l.deleting && l.configVersion === order.desiredConfigVersion))
+  );
+}
+
 export class OrderReconciler {
   /** uid and resourceVersion of orders seen, to mark them deleted once they are gone. */
   private readonly seen = new Map<string, { uid: string; resourceVersion: string }>();
@@ -91,11 +106,12 @@ export class OrderReconciler {
 
   /** Applies what the plan says; returns a change that cannot be applied in place, if any. */
   private async applyChildren(order: Order): Promise<BlockedChange | undefined> {
+    const observation = observeChildren(this.deps.cache, order.tenantNamespace, order.name);
+    if (isConverged(order, observation.live)) return undefined;
     const desired: KubeObject[] = [
       renderTenantNamespace({ name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace }),
       ...renderOrder(order, { profile: "gitops", allowPlainSecrets: true }),
     ];
-    const observation = observeChildren(this.deps.cache, order.tenantNamespace, order.name);
     const plan = planApply(desired, observation.live, order.desiredConfigVersion);
     for (const object of plan.apply) {
       await this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER);

@@ -53,7 +53,12 @@ export class SupervisedInformer<T extends KubernetesObject> {
         options.onChange();
       });
     }
-    this.informer.on("error", (error) => this.scheduleRestart(error));
+    // Our own restarts abort the running watch, which client-node reports as an error: that must
+    // not schedule yet another restart (it would loop every backoff period).
+    this.informer.on("error", (error) => {
+      if (isAbort(error)) return;
+      this.scheduleRestart(error);
+    });
     this.relistTimer = setInterval(() => void this.restartNow("Relisted periodically"), options.relistIntervalMs ?? 300_000);
     this.relistTimer.unref();
   }
@@ -81,6 +86,10 @@ export class SupervisedInformer<T extends KubernetesObject> {
     return this.informer.list(namespace);
   }
 
+  get(name: string, namespace?: string): T | undefined {
+    return this.informer.get(name, namespace);
+  }
+
   private scheduleRestart(error: unknown): void {
     if (this.stopped || this.restartTimer) return;
     this.options.logger.warn({ path: this.options.path, err: describe(error), retryInMs: this.backoffMs }, "Watch failed; restarting");
@@ -103,6 +112,11 @@ export class SupervisedInformer<T extends KubernetesObject> {
       this.scheduleRestart(error);
     }
   }
+}
+
+function isAbort(error: unknown): boolean {
+  const { name, type, message } = (error ?? {}) as { name?: string; type?: string; message?: string };
+  return name === "AbortError" || type === "aborted" || /aborted a request/i.test(message ?? "");
 }
 
 function describe(error: unknown): string {
