@@ -79,22 +79,35 @@ export function validateOrder(document: unknown): Validation<Order> {
     return { errors, warnings: parsed?.warnings ?? [] };
   }
   const orderUuid = labels[Labels.orderUuid];
-  return {
-    errors,
-    warnings: parsed.warnings,
-    value: {
-      name,
-      namespace,
-      tenant,
-      tenantNamespace: tenantNamespace(namespace, tenant),
-      ...(orderUuid ? { orderUuid } : {}),
-      ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
-      templateId,
-      ...(templateParameters !== undefined ? { templateParameters } : {}),
-      parameters: parsed.value,
-      desiredConfigVersion: desiredConfigVersion({ templateID: templateId, templateParameters }),
-    },
+  const order = {
+    name,
+    namespace,
+    tenant,
+    tenantNamespace: tenantNamespace(namespace, tenant),
+    ...(orderUuid ? { orderUuid } : {}),
+    ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
+    templateId,
+    ...(templateParameters !== undefined ? { templateParameters } : {}),
+    parameters: parsed.value,
   };
+  return { errors, warnings: parsed.warnings, value: withLazyConfigVersion(order, templateId, templateParameters) };
+}
+
+/**
+ * `desiredConfigVersion` hashes the whole spec (cloud-init included), which is most of the cost of
+ * validating an order; admission never reads it. It is computed on first read and kept, as an
+ * ordinary enumerable property afterwards (JSON.stringify and deep equality see it).
+ */
+function withLazyConfigVersion(order: Omit<Order, "desiredConfigVersion">, templateID: string, templateParameters: string | undefined): Order {
+  return Object.defineProperty(order, "desiredConfigVersion", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = desiredConfigVersion({ templateID, templateParameters });
+      Object.defineProperty(this, "desiredConfigVersion", { value, enumerable: true, writable: false, configurable: false });
+      return value;
+    },
+  }) as Order;
 }
 
 function invalid<T>(errors: FieldError[]): Validation<T> {
