@@ -323,6 +323,7 @@ async function main(): Promise<number> {
       for (const server of servers) {
         // The least disturbed round (other processes on the pinned CPUs inflate CPU per review, throughput and latency alike).
         const results = rounds.get(`${scenario.name}\u0000${server.name}`) ?? [];
+        if (results.length === 0) continue;
         const best = results.reduce((a, b) => (disturbance(b) < disturbance(a) ? b : a));
         rows.push({ scenario, server: server.name, mode: "closed", result: best, discarded: results.filter((other) => other !== best) });
       }
