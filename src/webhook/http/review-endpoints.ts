@@ -169,9 +169,10 @@ function logDecision(logger: Logger, webhook: string, request: AdmissionRequest,
 }
 
 function send(response: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  response.end(text);
+  // Encode once: Buffer.byteLength and end(string) would each encode a large conversion answer.
+  const bytes = Buffer.from(JSON.stringify(body), "utf8");
+  response.writeHead(status, { "content-type": "application/json", "content-length": bytes.length });
+  response.end(bytes);
 }
 
 function pathOf(url: string | undefined): string {
