@@ -9,4 +9,4 @@ export {
   DEFAULT_MEMORY,
   type VmParameters,
 } from "./vm-parameters.ts";
-export { parseTemplateParameters } from "./parse.ts";
+export { parseTemplateParameters, readTemplateParameters, type ParameterReading } from "./parse.ts";

@@ -131,3 +131,33 @@ export function parseTemplateParameters(templateId: string, templateParameters: 
       : [];
   return { value: withDefaults(given), errors, warnings };
 }
+
+/** What `readTemplateParameters` could tell. */
+export interface ParameterReading {
+  /** Every parameter with the role's default applied; an invalid parameter has its default here too. */
+  readonly values: VmParameters;
+  /** The requested parameters whose given value is invalid: their entry in `values` means nothing. */
+  readonly invalid: readonly ParameterName[];
+}
+
+/**
+ * Only the named parameters of a text, each checked on its own, so that one invalid parameter does
+ * not hide another's value (the update rules compare single parameters across an update).
+ * Undefined when the template is unknown or the text is not a JSON object. Parameters not named are
+ * neither checked nor given.
+ */
+export function readTemplateParameters(templateId: string, templateParameters: string | undefined, names: readonly ParameterName[]): ParameterReading | undefined {
+  if (!isKnownTemplateId(templateId)) return undefined;
+  const raw = decodeParameters(templateParameters, []);
+  if (raw === undefined) return undefined;
+  const given: Given = {};
+  const invalid: ParameterName[] = [];
+  for (const name of names) {
+    const value = Object.hasOwn(raw, name) ? raw[name] : null;
+    if (value === null) continue;
+    const errors: FieldError[] = [];
+    checkParameter(name, value, given, errors);
+    if (errors.length > 0) invalid.push(name);
+  }
+  return { values: withDefaults(given), invalid };
+}

@@ -1,6 +1,5 @@
-import { parseTemplateParameters, type VmParameters } from "../../domain/templates/index.ts";
+import { readTemplateParameters, type ParameterReading, type VmParameters } from "../../domain/templates/index.ts";
 import { objectAt } from "./decision.ts";
-import { decodeParameters } from "./parameters-text.ts";
 import { hasStorageClassParameter } from "./storage-class.ts";
 
 /**
@@ -16,23 +15,27 @@ export interface EffectiveParameters {
   readonly storageClass?: { readonly name?: string };
 }
 
+const COMPARED = ["image_source", "disk_size", "storage_class"] as const;
+
+/** From an order's text: for the stored object of an update, and for orders that failed validation. */
 export function effectiveParameters(order: unknown): EffectiveParameters {
   const spec = objectAt(order, "spec");
   const templateId = spec?.["templateID"];
   const text = spec?.["templateParameters"];
   if (!hasStorageClassParameter(templateId) || (text !== undefined && typeof text !== "string")) return {};
-  const decoded = decodeParameters(text);
-  if (decoded === undefined) return {};
-  const one = (name: string): VmParameters | undefined => {
-    const given = Object.hasOwn(decoded, name) ? { [name]: decoded[name] } : {};
-    return parseTemplateParameters(templateId, JSON.stringify(given)).value;
-  };
-  const image = one("image_source");
-  const disk = one("disk_size");
-  const storage = one("storage_class");
+  const reading = readTemplateParameters(templateId, text, COMPARED);
+  return reading === undefined ? {} : fromReading(reading);
+}
+
+/** From the parameters of an order that passed validation (all valid): no second parse. */
+export function effectiveOf(parameters: VmParameters): EffectiveParameters {
+  return fromReading({ values: parameters, invalid: [] });
+}
+
+function fromReading({ values, invalid }: ParameterReading): EffectiveParameters {
   return {
-    ...(image ? { imageSource: image.imageSource } : {}),
-    ...(disk ? { diskSize: disk.diskSize } : {}),
-    ...(storage ? { storageClass: storage.storageClass === undefined ? {} : { name: storage.storageClass } } : {}),
+    ...(invalid.includes("image_source") ? {} : { imageSource: values.imageSource }),
+    ...(invalid.includes("disk_size") ? {} : { diskSize: values.diskSize }),
+    ...(invalid.includes("storage_class") ? {} : { storageClass: values.storageClass === undefined ? {} : { name: values.storageClass } }),
   };
 }

@@ -72,11 +72,22 @@ function skipWhitespace(text: string, from: number): number {
   return index;
 }
 
-/** From an opening quote to just after its closing quote. */
+const BACKSLASH = 0x5c;
+
+/**
+ * From an opening quote to just after its closing quote: the first quote not escaped by an odd run
+ * of backslashes. `indexOf` jumps over long values (the cloud-init base64) natively.
+ */
 function skipString(text: string, from: number): number {
   let index = from + 1;
-  while (index < text.length && text[index] !== '"') index += text[index] === "\\" ? 2 : 1;
-  return index + 1;
+  for (;;) {
+    const quote = text.indexOf('"', index);
+    if (quote === -1) return text.length + 1;
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return quote + 1;
+    index = quote + 1;
+  }
 }
 
 /** From the first character of a JSON value to just after it. */

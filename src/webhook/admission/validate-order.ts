@@ -1,6 +1,6 @@
 import { Annotations, Labels, ORDER_KIND } from "../../api/well-known.ts";
-import { formatFieldError, showValue, type FieldError } from "../../domain/field-error.ts";
-import { validateOrder } from "../../domain/order.ts";
+import { formatFieldError, showValue, type FieldError, type Validation } from "../../domain/field-error.ts";
+import { validateOrder, type Order } from "../../domain/order.ts";
 import {
   allow,
   denyBadRequest,
@@ -13,7 +13,7 @@ import {
   unexpectedResource,
   type JsonObject,
 } from "./decision.ts";
-import { effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
+import { effectiveOf, effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
 import { compareQuantities, parseQuantity } from "./quantity.ts";
 import { ORDER_RESOURCE } from "./resources.ts";
 import { STORAGE_CLASS_FIELD } from "./storage-class.ts";
@@ -65,7 +65,8 @@ function withRequestNamespace(object: JsonObject, namespace: string | undefined)
 
 function checkCreate(order: JsonObject, deps: AdmissionDeps): Findings {
   const result = validateOrder(order);
-  const warnings = [...result.warnings, ...storageClassWarnings(effectiveParameters(order), deps)];
+  const effective = result.value ? effectiveOf(result.value.parameters) : effectiveParameters(order);
+  const warnings = [...result.warnings, ...storageClassWarnings(effective, deps)];
   if (!stringAt(objectAt(objectAt(order, "metadata"), "labels"), Labels.orderUuid)) {
     warnings.push(`${UUID_FIELD}: missing; the VM's firmware UUID derives from namespace/name`);
   }
@@ -82,11 +83,11 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   const newManagedBy = annotation(order, Annotations.managedBy);
   const managedByChanged = newManagedBy !== oldManagedBy;
   // The domain check costs most on the largest orders (it hashes the spec): metadata-only updates skip it.
-  const result = specChanged || managedByChanged ? validateOrder(order) : { errors: [], warnings: [] };
+  const result: Validation<Order> = specChanged || managedByChanged ? validateOrder(order) : { errors: [], warnings: [] };
   // Name, namespace, apiVersion and kind cannot change; the tenant has its own rule below.
   const errors = result.errors.filter((error) => (error.field.startsWith("spec") ? specChanged : error.field === MANAGED_BY_FIELD && managedByChanged));
   const before = specChanged ? effectiveParameters(old) : {};
-  const after = specChanged ? effectiveParameters(order) : {};
+  const after = !specChanged ? {} : result.value ? effectiveOf(result.value.parameters) : effectiveParameters(order);
   const warnings: string[] = specChanged ? [...result.warnings, ...storageClassWarnings(after, deps)] : [];
 
   const oldTenant = annotation(old, Annotations.tenant);

@@ -42,7 +42,7 @@ async function serveAdmission(
 ): Promise<void> {
   const started = process.hrtime.bigint();
   let operation = "unknown";
-  const finish = (status: number, body: object, outcome: string) => {
+  const finish = (status: number, body: object | string, outcome: string) => {
     send(response, status, body);
     const labels = { webhook: endpoint.name, operation, outcome };
     deps.metrics.requests.inc(labels);
@@ -67,7 +67,7 @@ async function serveAdmission(
   }
   const outcome = !decision.allowed ? "denied" : decision.patch && decision.patch.length > 0 ? "mutated" : "allowed";
   logDecision(deps.logger, endpoint.name, admissionRequest, decision, outcome);
-  finish(200, toAdmissionReview(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome);
+  finish(200, admissionReviewJson(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome);
 }
 
 async function serveConversion(
@@ -133,19 +133,31 @@ function malformedRequestReason(request: AdmissionRequest): string | undefined {
   return undefined;
 }
 
-function toAdmissionReview(review: { apiVersion?: unknown }, uid: string, decision: AdmissionDecision): object {
-  const patch = decision.patch && decision.patch.length > 0 ? decision.patch : undefined;
-  return {
+/**
+ * The answer as JSON text. The patch goes in as the last member, spliced in rather than
+ * stringified again: its base64 needs no escaping, and `JSON.stringify` would scan all of it
+ * (8 µs for the 8.7 KB patch of a defaulted order with cloud-init).
+ */
+function admissionReviewJson(review: { apiVersion?: unknown }, uid: string, decision: AdmissionDecision): string {
+  const head = JSON.stringify({
     apiVersion: typeof review.apiVersion === "string" ? review.apiVersion : "admission.k8s.io/v1",
     kind: "AdmissionReview",
     response: {
       uid,
       allowed: decision.allowed,
-      ...(patch ? { patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(patch)).toString("base64") } : {}),
       ...(decision.warnings.length > 0 ? { warnings: decision.warnings } : {}),
       ...(decision.status ? { status: decision.status } : {}),
     },
-  };
+  });
+  if (!decision.patch || decision.patch.length === 0) return head;
+  // head ends with the two braces that close `response` and the review.
+  return `${head.slice(0, -2)},"patchType":"JSONPatch","patch":"${base64Json(decision.patch)}"}}`;
+}
+
+/** base64 of the UTF-8 JSON; `btoa` (native, 4× faster than Buffer here) when the JSON is ASCII. */
+function base64Json(value: unknown): string {
+  const json = JSON.stringify(value);
+  return Buffer.byteLength(json, "utf8") === json.length ? btoa(json) : Buffer.from(json, "utf8").toString("base64");
 }
 
 function logDecision(logger: Logger, webhook: string, request: AdmissionRequest, decision: AdmissionDecision, outcome: string): void {
@@ -168,9 +180,9 @@ function logDecision(logger: Logger, webhook: string, request: AdmissionRequest,
   );
 }
 
-function send(response: ServerResponse, status: number, body: object): void {
+function send(response: ServerResponse, status: number, body: object | string): void {
   // Encode once: Buffer.byteLength and end(string) would each encode a large conversion answer.
-  const bytes = Buffer.from(JSON.stringify(body), "utf8");
+  const bytes = Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
   response.writeHead(status, { "content-type": "application/json", "content-length": bytes.length });
   response.end(bytes);
 }

@@ -25,6 +25,9 @@ describe("checkCanonicalBase64", () => {
     ["I2Nsb3Vk\nLWNvbmZpZw==", "without spaces or line breaks"],
     ["I2Nsb3Vk LWNvbmZpZw==", "without spaces or line breaks"],
     ["I2Nsb3VkLWNvbmZpZw==\n", "without spaces or line breaks"],
+    ["QUJD    ", "without spaces or line breaks"],
+    ["Q\tU\nJ\rD    ", "without spaces or line breaks"],
+    ["QUJD\n\n\n\n", "without spaces or line breaks"],
     ["QR==", "canonical"],
     ["QUJ=", "canonical"],
   ])("GIVEN %j WHEN checked THEN it is rejected, saying %j", (text, reason) => {

@@ -7,6 +7,7 @@ import { WebhookMetrics } from "../../../src/webhook/metrics.ts";
 import type { AdmissionRequest } from "../../../src/webhook/admission/types.ts";
 
 const metrics = new WebhookMetrics();
+const UNICODE_TEXT = '{"cloud_init_config":"I2Nsb3VkLWNvbmZpZw==","motd":"héllo 😀 \\"quoted\\" \u2028 \u0000 end"}';
 let server: Server;
 let port: number;
 let lastRequest: AdmissionRequest | undefined;
@@ -21,6 +22,10 @@ beforeAll(async () => {
             lastRequest = request;
             return { allowed: true, warnings: ["looked at it"], patch: [{ op: "add", path: "/metadata/labels", value: { a: "b" } }] };
           },
+        },
+        "/mutate-unicode": {
+          name: "mutate-unicode",
+          handle: () => ({ allowed: true, warnings: [], patch: [{ op: "replace", path: "/spec/templateParameters", value: UNICODE_TEXT }] }),
         },
         "/deny": { name: "deny", handle: () => ({ allowed: false, warnings: [], status: { code: 422, reason: "Invalid", message: "spec.x: bad" } }) },
         "/allow": { name: "allow", handle: () => ({ allowed: true, warnings: [] }) },
@@ -93,6 +98,14 @@ describe("admission endpoints", () => {
     expect(JSON.parse(Buffer.from(response.body.response.patch, "base64").toString())).toEqual([{ op: "add", path: "/metadata/labels", value: { a: "b" } }]);
     expect(response.body.response.warnings).toEqual(["looked at it"]);
     expect(lastRequest?.operation).toBe("CREATE");
+  });
+
+  it("GIVEN a patch with non-ASCII and escaped text THEN its base64 decodes, as UTF-8, to exactly that patch", async () => {
+    const response = await post("/mutate-unicode", review());
+    expect(response.status).toBe(200);
+    expect(response.body.response.allowed).toBe(true);
+    const decoded = JSON.parse(Buffer.from(response.body.response.patch, "base64").toString("utf8"));
+    expect(decoded).toStrictEqual([{ op: "replace", path: "/spec/templateParameters", value: UNICODE_TEXT }]);
   });
 
   it("GIVEN nothing to change THEN there is no patch and no patchType", async () => {
