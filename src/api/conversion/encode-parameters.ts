@@ -46,7 +46,8 @@ export function encodeParameterFields(fields: ParameterFields): CanonicalParamet
 }
 
 function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, "\uFFFD");
+  // isWellFormed (ES2024, Node ≥ 20) is a native scan; the regular expression runs only when needed.
+  return (text as unknown as { isWellFormed(): boolean }).isWellFormed() ? text : text.replace(LONE_SURROGATE, "\uFFFD");
 }
 
 /**

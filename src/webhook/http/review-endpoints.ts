@@ -138,7 +138,7 @@ function malformedRequestReason(request: AdmissionRequest): string | undefined {
  * stringified again: its base64 needs no escaping, and `JSON.stringify` would scan all of it
  * (8 µs for the 8.7 KB patch of a defaulted order with cloud-init).
  */
-function admissionReviewJson(review: { apiVersion?: unknown }, uid: string, decision: AdmissionDecision): string {
+export function admissionReviewJson(review: { apiVersion?: unknown }, uid: string, decision: AdmissionDecision): string {
   const head = JSON.stringify({
     apiVersion: typeof review.apiVersion === "string" ? review.apiVersion : "admission.k8s.io/v1",
     kind: "AdmissionReview",

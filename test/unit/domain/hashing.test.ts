@@ -13,6 +13,23 @@ function referenceFnv(bytes: Uint8Array): string {
   return hash.toString(16).padStart(16, "0");
 }
 
+/** Go's string encoding written as a character loop, the way Go's encoder walks its input. */
+function referenceGoJsonString(value: string): string {
+  const short: Record<number, string> = { 0x08: "\\b", 0x0c: "\\f", 0x0a: "\\n", 0x0d: "\\r", 0x09: "\\t" };
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20) out += short[code] ?? `\\u00${code.toString(16).padStart(2, "0")}`;
+    else if (code === 0x22) out += '\\"';
+    else if (code === 0x5c) out += "\\\\";
+    else if (code === 0x3c || code === 0x3e || code === 0x26 || code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else if (code >= 0xd800 && code <= 0xdbff && value.charCodeAt(i + 1) >= 0xdc00 && value.charCodeAt(i + 1) <= 0xdfff) out += value[i]! + value[++i]!;
+    else if (code >= 0xd800 && code <= 0xdfff) out += "\\ufffd";
+    else out += value[i];
+  }
+  return `${out}"`;
+}
+
 describe("FNV-1a-64", () => {
   it.each([
     ["", "cbf29ce484222325"],
@@ -60,6 +77,19 @@ describe("Go json.Marshal string escaping", () => {
     ["/slash is not escaped", '"/slash is not escaped"'],
   ])("GIVEN %j THEN Go writes %s", (text, expected) => {
     expect(goJsonString(text)).toBe(expected);
+  });
+
+  it("GIVEN any UTF-16 string (lone surrogates, controls, HTML characters) THEN it agrees with a character-by-character encoder", () => {
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+      fc.constantFrom("<", ">", "&", "\u2028", "\u2029", "\ud83d\ude00", "\ud800", "\udfff", '"', "\\", "\u007f", "a"),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(goJsonString(text)).toBe(referenceGoJsonString(text));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it("GIVEN strings without characters Go treats specially THEN it agrees with JSON.stringify", () => {
