@@ -90,24 +90,33 @@ export function validateOrder(document: unknown): Validation<Order> {
     ...(templateParameters !== undefined ? { templateParameters } : {}),
     parameters: parsed.value,
   };
-  return { errors, warnings: parsed.warnings, value: withLazyConfigVersion(order, templateId, templateParameters) };
+  return { errors, warnings: parsed.warnings, value: withLazyConfigVersion(order) };
 }
 
 /**
  * `desiredConfigVersion` hashes the whole spec (cloud-init included), which is most of the cost of
- * validating an order; admission never reads it. It is computed on first read and kept, as an
- * ordinary enumerable property afterwards (JSON.stringify and deep equality see it).
+ * validating an order; admission never reads it. It is an enumerable accessor (JSON.stringify and
+ * deep equality see it) computed on first read from the order's own `templateId` and
+ * `templateParameters`, and remembered. The getter is one shared function: a closure per order
+ * would give every order its own hidden class, allocated in V8's old space, and cost a
+ * mark-compact every few hundred orders.
  */
-function withLazyConfigVersion(order: Omit<Order, "desiredConfigVersion">, templateID: string, templateParameters: string | undefined): Order {
-  return Object.defineProperty(order, "desiredConfigVersion", {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = desiredConfigVersion({ templateID, templateParameters });
-      Object.defineProperty(this, "desiredConfigVersion", { value, enumerable: true, writable: false, configurable: false });
-      return value;
-    },
-  }) as Order;
+const configVersions = new WeakMap<object, string>();
+const CONFIG_VERSION_PROPERTY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: false,
+  get(this: Omit<Order, "desiredConfigVersion">): string {
+    let value = configVersions.get(this);
+    if (value === undefined) {
+      value = desiredConfigVersion({ templateID: this.templateId, templateParameters: this.templateParameters });
+      configVersions.set(this, value);
+    }
+    return value;
+  },
+};
+
+function withLazyConfigVersion(order: Omit<Order, "desiredConfigVersion">): Order {
+  return Object.defineProperty(order, "desiredConfigVersion", CONFIG_VERSION_PROPERTY) as Order;
 }
 
 function invalid<T>(errors: FieldError[]): Validation<T> {
