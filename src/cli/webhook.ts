@@ -3,6 +3,7 @@ import { ExitCode, type Terminal } from "./terminal.ts";
 import { describeConfigErrors, parseWebhookConfig } from "../webhook/config.ts";
 import { startWebhook } from "../webhook/server.ts";
 import { createLogger } from "../platform/logger.ts";
+import { disableAllocationSitePretenuring } from "../platform/gc-tuning.ts";
 
 const USAGE = `Usage: osac-vm webhook [--port 8443] [--dev-tls] [options]
 
@@ -55,6 +56,7 @@ export async function runWebhook(args: string[], terminal: Terminal): Promise<nu
     return ExitCode.invalid;
   }
   const logger = createLogger({ name: "osac-vm-webhook", level: parsed.data.logLevel });
+  disableAllocationSitePretenuring();
   let webhook;
   try {
     webhook = await startWebhook(parsed.data, terminal.env, logger);
