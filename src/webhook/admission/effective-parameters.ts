@@ -33,9 +33,9 @@ export function effectiveOf(parameters: VmParameters): EffectiveParameters {
 }
 
 function fromReading({ values, invalid }: ParameterReading): EffectiveParameters {
-  return {
-    ...(invalid.includes("image_source") ? {} : { imageSource: values.imageSource }),
-    ...(invalid.includes("disk_size") ? {} : { diskSize: values.diskSize }),
-    ...(invalid.includes("storage_class") ? {} : { storageClass: values.storageClass === undefined ? {} : { name: values.storageClass } }),
-  };
+  const effective: { imageSource?: string; diskSize?: string; storageClass?: { name?: string } } = {};
+  if (!invalid.includes("image_source")) effective.imageSource = values.imageSource;
+  if (!invalid.includes("disk_size")) effective.diskSize = values.diskSize;
+  if (!invalid.includes("storage_class")) effective.storageClass = values.storageClass === undefined ? {} : { name: values.storageClass };
+  return effective;
 }
