@@ -50,7 +50,7 @@ const dispatch = createReviewDispatcher(
     },
     conversion: { path: "/convert", handle: reviewConversion },
   },
-  { logger, metrics: new WebhookMetrics(), maxBodyBytes: 8 * 1024 * 1024 },
+  { logger, metrics: new WebhookMetrics(), maxBodyBytes: 8 * 1024 * 1024, maxConversionBodyBytes: 64 * 1024 * 1024 },
 );
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;

@@ -25,13 +25,20 @@ export const WebhookConfigSchema = z
       .optional(),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     maxBodyBytes: z.number().int().positive(),
+    maxConversionBodyBytes: z.number().int().positive(),
     shutdownGraceMs: z.number().int().nonnegative(),
   })
   .strict();
 
 export type WebhookConfig = z.infer<typeof WebhookConfigSchema>;
 
+/** AdmissionReviews: one object (etcd holds at most ~1.5 MiB) and its old version. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/**
+ * ConversionReviews: kube-apiserver converts a whole LIST in one review, so the body grows with the
+ * number of orders (~2.3 KB each, ~7.7 KB with cloud-init): 64 MiB is ~8,000 orders with cloud-init.
+ */
+export const MAX_CONVERSION_BODY_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
 
 export interface WebhookFlags {
@@ -67,6 +74,7 @@ export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<str
     ...(rollout !== undefined ? { rollout } : {}),
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
     maxBodyBytes: MAX_BODY_BYTES,
+    maxConversionBodyBytes: MAX_CONVERSION_BODY_BYTES,
     shutdownGraceMs: 10_000,
   });
 }

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Labels } from "../api/well-known.ts";
@@ -23,6 +24,9 @@ export interface RunningWebhook {
   /** Stops accepting, lets in-flight reviews finish (up to the grace period), stops watches. */
   close(): Promise<void>;
 }
+
+/** Longer than the 90 s an API server keeps an idle webhook connection. */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
 
 export const WEBHOOK_PATHS = {
   mutateOrders: "/mutate/virtualmachines",
@@ -60,7 +64,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       },
       conversion: { path: WEBHOOK_PATHS.convert, handle: reviewConversion },
     },
-    { logger, metrics, maxBodyBytes: config.maxBodyBytes },
+    { logger, metrics, maxBodyBytes: config.maxBodyBytes, maxConversionBodyBytes: config.maxConversionBodyBytes },
   );
   const app = createOperationsApp({
     metrics,
@@ -73,6 +77,11 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   const server: Server = createServer({ ...tlsOptions, minVersion: "TLSv1.2" }, (request, response) => {
     if (!dispatch(request, response)) app(request, response);
   });
+  // kube-apiserver's webhook client keeps idle connections for 90 s (Go's IdleConnTimeout). Closing
+  // them sooner (Node's default is 5 s) races with a request the client sends on one: an EOF
+  // error, and the API server applies the failure policy. So the server keeps them longer.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
   server.on("clientError", (error, socket) => {
     logger.debug({ err: error.message }, "Dropped a malformed connection");
     socket.destroy();
@@ -114,6 +123,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       await Promise.race([closed, grace]);
       server.closeAllConnections();
       await storageClasses.stop();
+      if (dev) rmSync(dev.directory, { recursive: true, force: true });
       logger.info("Stopped the webhook server");
     },
   };

@@ -7,6 +7,15 @@ import { BodyTooLargeError, readBody } from "./read-body.ts";
 export type AdmissionHandler = (request: AdmissionRequest) => AdmissionDecision;
 export type ConversionHandler = (body: unknown) => { status: number; body: object; convertedCount?: number };
 
+interface Deps {
+  readonly logger: Logger;
+  readonly metrics: WebhookMetrics;
+  /** AdmissionReview bodies above this get 413. */
+  readonly maxBodyBytes: number;
+  /** ConversionReview bodies (a whole LIST at a time) above this get 413. */
+  readonly maxConversionBodyBytes: number;
+}
+
 export interface ReviewEndpoints {
   readonly admission: Readonly<Record<string, { readonly name: string; readonly handle: AdmissionHandler }>>;
   readonly conversion: { readonly path: string; readonly handle: ConversionHandler };
@@ -17,7 +26,7 @@ export interface ReviewEndpoints {
  * without express's router and body parser (docs/adr/0009-webhook-http.md). Returns false for any
  * other request so the caller can hand it to express.
  */
-export function createReviewDispatcher(endpoints: ReviewEndpoints, deps: { logger: Logger; metrics: WebhookMetrics; maxBodyBytes: number }) {
+export function createReviewDispatcher(endpoints: ReviewEndpoints, deps: Deps) {
   return function dispatch(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== "POST") return false;
     const path = pathOf(request.url);
@@ -33,8 +42,6 @@ export function createReviewDispatcher(endpoints: ReviewEndpoints, deps: { logge
     return false;
   };
 }
-
-type Deps = { logger: Logger; metrics: WebhookMetrics; maxBodyBytes: number };
 
 async function serveAdmission(request: IncomingMessage, response: ServerResponse, endpoint: { name: string; handle: AdmissionHandler }, deps: Deps): Promise<void> {
   const started = process.hrtime.bigint();
@@ -64,7 +71,7 @@ async function serveAdmission(request: IncomingMessage, response: ServerResponse
 
 async function serveConversion(request: IncomingMessage, response: ServerResponse, handle: ConversionHandler, deps: Deps): Promise<void> {
   const started = process.hrtime.bigint();
-  const parsed = await parseJsonBody(request, deps.maxBodyBytes);
+  const parsed = await parseJsonBody(request, deps.maxConversionBodyBytes);
   if (!parsed.ok) return finish(response, deps.metrics, started, "convert", "CONVERT", parsed.status, { error: parsed.reason }, "bad-request");
   try {
     const result = handle(parsed.value);

@@ -10,6 +10,7 @@ describe("parseWebhookConfig", () => {
       tls: { mode: "files", certFile: "/tmp/k8s-webhook-server/serving-certs/tls.crt", keyFile: "/tmp/k8s-webhook-server/serving-certs/tls.key" },
       managedByDefault: "aap",
       maxBodyBytes: 8 * 1024 * 1024,
+      maxConversionBodyBytes: 64 * 1024 * 1024,
     });
   });
 

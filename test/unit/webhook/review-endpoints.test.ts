@@ -38,7 +38,7 @@ beforeAll(async () => {
       },
       conversion: { path: "/convert", handle: (body) => ({ status: 200, body: { echoed: body }, convertedCount: 1 }) },
     },
-    { logger: pino({ level: "silent" }), metrics, maxBodyBytes: 1024 },
+    { logger: pino({ level: "silent" }), metrics, maxBodyBytes: 1024, maxConversionBodyBytes: 4096 },
   );
   server = createServer((request, response) => {
     if (!dispatch(request, response)) {
@@ -138,6 +138,14 @@ describe("admission endpoints", () => {
     const response = await post("/mutate", review({ padding: "x".repeat(2048) }));
     expect(response.status).toBe(413);
     expect(response.body.error).toContain("exceeds 1024 bytes");
+  });
+
+  it("GIVEN a ConversionReview over the admission limit but within the conversion limit THEN it is converted; beyond that, 413", async () => {
+    const list = JSON.stringify({ kind: "ConversionReview", padding: "x".repeat(2048) });
+    expect((await post("/convert", list)).status).toBe(200);
+    const tooLarge = await post("/convert", JSON.stringify({ kind: "ConversionReview", padding: "x".repeat(5000) }));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error).toContain("exceeds 4096 bytes");
   });
 
   it("GIVEN a handler that throws THEN HTTP 500 so the API server applies the failure policy", async () => {

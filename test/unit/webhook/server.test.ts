@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as https from "node:https";
+import { Agent, request as httpsRequest } from "node:https";
 import type { RunningWebhook } from "../../../src/webhook/server.ts";
 import { orderCreateReview, request, startTestWebhook } from "../../support/webhook-server.ts";
 
@@ -54,6 +55,26 @@ describe("the webhook server over a real TLS socket (standalone)", () => {
     const unknown = await request(webhook, agent, "POST", "/api/v1/templates/nope:validate", "{}");
     expect(unknown.status).toBe(404);
   });
+
+  it("GIVEN a kept-alive connection idle for longer than Node's default 5 s THEN the server has not closed it (the API server reuses idle connections for 90 s)", async () => {
+    const localPort = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpsRequest({ host: "127.0.0.1", port: webhook.port, path, method: "GET", agent: idleAgent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(req.socket!.localPort!));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const idleAgent = new Agent({ keepAlive: true, maxSockets: 1, ca: webhook.devCaPem });
+    try {
+      const first = await localPort("/healthz");
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(await localPort("/healthz")).toBe(first);
+    } finally {
+      idleAgent.destroy();
+    }
+  }, 20_000);
 
   it("GIVEN a review larger than 8 MiB THEN 413", async () => {
     const huge = JSON.stringify(orderCreateReview({ padding: "x".repeat(9 * 1024 * 1024) }));
