@@ -20,6 +20,8 @@ export class DatabaseSink {
     private readonly logger: Logger,
     private readonly onWriteError: () => void,
     private readonly maxBackoffMs = 10_000,
+    /** Writes in flight at once (the PostgreSQL pool has 10 connections; the LISTEN holds one). */
+    private readonly parallelWrites = 4,
   ) {}
 
   submit(row: VmStateRow): void {
@@ -64,20 +66,32 @@ export class DatabaseSink {
     if (this.pending.size > 0 && !this.retryTimer && !this.closed) void this.flush();
   }
 
-  /** Writes every pending item once; false when the database failed. */
+  /**
+   * Writes every pending item once, up to `parallelWrites` at a time (each is its own short
+   * transaction on its own pooled connection; PGlite serialises them); false when the database
+   * failed. Items written are removed unless a newer observation replaced them meanwhile.
+   */
   private async flushOnce(): Promise<boolean> {
-    for (const [orderUid, item] of [...this.pending]) {
-      try {
-        if (item.kind === "row") await this.store.upsertVmState(item.row);
-        else await this.store.markDeleted(item.orderUid, item.resourceVersion, item.at);
-        if (this.pending.get(orderUid) === item) this.pending.delete(orderUid);
-      } catch (error) {
-        this.onWriteError();
-        this.logger.warn({ err: (error as Error).message, backlog: this.pending.size, retryInMs: this.backoffMs }, "Failed to write VM state to the database; will retry");
-        return false;
+    const items = [...this.pending];
+    let failed: unknown;
+    let next = 0;
+    const worker = async () => {
+      while (failed === undefined && next < items.length) {
+        const [orderUid, item] = items[next++]!;
+        try {
+          if (item.kind === "row") await this.store.upsertVmState(item.row);
+          else await this.store.markDeleted(item.orderUid, item.resourceVersion, item.at);
+          if (this.pending.get(orderUid) === item) this.pending.delete(orderUid);
+        } catch (error) {
+          failed ??= error;
+        }
       }
-    }
-    return true;
+    };
+    await Promise.all(Array.from({ length: Math.min(this.parallelWrites, items.length) }, worker));
+    if (failed === undefined) return true;
+    this.onWriteError();
+    this.logger.warn({ err: (failed as Error).message, backlog: this.pending.size, retryInMs: this.backoffMs }, "Failed to write VM state to the database; will retry");
+    return false;
   }
 
   private scheduleRetry(): void {
