@@ -25,6 +25,8 @@ const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
 /** How often to look again while children are being deleted (events also wake the order). */
 const DELETION_POLL_MS = 1_000;
 const CACHE_SYNC_POLL_MS = 250;
+/** The reconciler reads nothing an apply or delete answers (the caches bring the objects). */
+const DISCARD = { discardBody: true } as const;
 
 export interface ReconcilerDeps {
   readonly cache: ClusterCache;
@@ -149,7 +151,7 @@ export class OrderReconciler {
     const toApply = plan.apply.filter((object) => !(object.kind === "Namespace" && this.namespaces.has(object.metadata.name)));
     try {
       for (const wave of applyWaves(toApply)) {
-        await Promise.all(wave.map((object) => this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER)));
+        await Promise.all(wave.map((object) => this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER, DISCARD)));
       }
     } catch (error) {
       this.namespaces.forget(order.tenantNamespace);
@@ -179,7 +181,7 @@ export class OrderReconciler {
   }
 
   private async deleteObject(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
-    await this.deps.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true });
+    await this.deps.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true, ...DISCARD });
   }
 
   /** Adds or releases this controller's finalizer with server-side apply (other finalizers untouched). */
@@ -187,7 +189,7 @@ export class OrderReconciler {
     const { namespace = "", name = "" } = raw.metadata;
     const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace, finalizers: present ? [CONTROLLER_FINALIZER] : [] } };
     try {
-      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${FIELD_MANAGER}-finalizer`);
+      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${FIELD_MANAGER}-finalizer`, DISCARD);
     } catch (error) {
       if (!present && error instanceof KubeApiError && error.status === 404) return;
       throw error;
@@ -224,7 +226,7 @@ export class OrderReconciler {
     });
     if (!statusEqual(previous, status)) {
       const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
-      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER);
+      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER, DISCARD);
     }
     if (facts.uid) {
       this.deps.sink.submit(

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { slimForCache } from "../../src/controller/cache/cache-transform.ts";
 import type { RawObject } from "../../src/controller/cache/raw-object.ts";
 import { listAllPages } from "../../src/platform/kube/list-pages.ts";
-import { KubeRestClient } from "../../src/platform/kube/rest-client.ts";
+import { KubeApiError, KubeRestClient } from "../../src/platform/kube/rest-client.ts";
 import { SupervisedInformer } from "../../src/platform/kube/supervised-informer.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import "./support/context.ts";
@@ -83,5 +83,20 @@ describe("SupervisedInformer with a transform", () => {
     } finally {
       await informer.stop();
     }
+  });
+});
+
+describe("KubeRestClient discardBody", () => {
+  it("GIVEN an apply with discardBody THEN it succeeds without a body; an error answer is still read", async () => {
+    const namespace = await namespaceWithSecrets(0);
+    const path = `/api/v1/namespaces/${namespace}/secrets/applied`;
+    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "applied", namespace }, stringData: { key: "secret" } };
+    const answer = await rest.apply(path, secret, "e2e-manager", { discardBody: true });
+    expect(answer.status).toBe(201);
+    expect(answer.body).toBeUndefined();
+    expect((await core.readNamespacedSecret({ name: "applied", namespace })).metadata?.managedFields?.[0]?.manager).toBe("e2e-manager");
+    const invalid = rest.apply(path, { ...secret, unknownField: true }, "e2e-manager", { discardBody: true });
+    await expect(invalid).rejects.toBeInstanceOf(KubeApiError);
+    await expect(invalid).rejects.toMatchObject({ status: expect.any(Number), message: expect.stringContaining("unknownField") });
   });
 });
