@@ -63,6 +63,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
 
   const startQueue = () => {
+    sink.forgetWritten();
     queue = new WorkQueue((key) => reconciler.reconcile(key), { concurrency: config.concurrency }, {
       onError: (key, error, attempt, retryInMs) =>
         logger.warn({ order: key, err: (error as Error).message, attempt, retryInMs }, retryInMs === undefined ? "Gave up reconciling an order" : "Failed to reconcile an order; will retry"),

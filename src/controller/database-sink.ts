@@ -1,15 +1,19 @@
 import type { Logger } from "../platform/logger.ts";
 import type { StatusStore, VmStateRow } from "../platform/database/index.ts";
+import { WrittenRows } from "./written-rows.ts";
 
 type Pending = { readonly kind: "row"; readonly row: VmStateRow } | { readonly kind: "deleted"; readonly orderUid: string; readonly resourceVersion: string; readonly at: Date };
 
 /**
  * Writes the latest observation of each order to the status store, off the reconcile path. While
  * the database is down, only the newest pending observation per order is kept and retried with
- * backoff, so an outage loses nothing and the final state lands once the database is back.
+ * backoff, so an outage loses nothing and the final state lands once the database is back. A row
+ * equal to the one last written for its order (but for the observation time) is not written again
+ * unless something else for that order is pending (the newest observation always lands).
  */
 export class DatabaseSink {
   private readonly pending = new Map<string, Pending>();
+  private readonly written = new WrittenRows();
   private flushing = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs = 250;
@@ -25,11 +29,20 @@ export class DatabaseSink {
   ) {}
 
   submit(row: VmStateRow): void {
+    if (!this.pending.has(row.orderUid) && this.written.unchanged(row)) return;
     this.enqueue(row.orderUid, { kind: "row", row });
   }
 
   submitDeleted(orderUid: string, resourceVersion: string, at: Date): void {
     this.enqueue(orderUid, { kind: "deleted", orderUid, resourceVersion, at });
+  }
+
+  /**
+   * Forgets what was written (call when this replica starts leading: another leader may have
+   * written since), so the next observation of every order is written again.
+   */
+  forgetWritten(): void {
+    this.written.clear();
   }
 
   get backlog(): number {
@@ -79,8 +92,13 @@ export class DatabaseSink {
       while (failed === undefined && next < items.length) {
         const [orderUid, item] = items[next++]!;
         try {
-          if (item.kind === "row") await this.store.upsertVmState(item.row);
-          else await this.store.markDeleted(item.orderUid, item.resourceVersion, item.at);
+          if (item.kind === "row") {
+            await this.store.upsertVmState(item.row);
+            this.written.remember(item.row);
+          } else {
+            await this.store.markDeleted(item.orderUid, item.resourceVersion, item.at);
+            this.written.forget(item.orderUid);
+          }
           if (this.pending.get(orderUid) === item) this.pending.delete(orderUid);
         } catch (error) {
           failed ??= error;

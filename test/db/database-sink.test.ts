@@ -48,6 +48,24 @@ describe("DatabaseSink on PGlite", () => {
     await sink.close();
   });
 
+  it("GIVEN the same row observed again THEN it is not written again; a changed row, or any row after forgetWritten, is", async () => {
+    const sink = new DatabaseSink(store, logger, () => undefined);
+    const first = row({ observedAt: new Date("2025-12-01T10:00:00Z") });
+    sink.submit(first);
+    await eventually(async () => expect((await store.getVmState(first.orderUid))?.observedAt.toISOString()).toBe("2025-12-01T10:00:00.000Z"));
+    await eventually(() => expect(sink.backlog).toBe(0));
+    sink.submit({ ...first, observedAt: new Date("2025-12-01T10:00:05Z") });
+    expect(sink.backlog).toBe(0);
+    sink.submit({ ...first, observedAt: new Date("2025-12-01T10:00:06Z"), resourceVersion: "1002" });
+    await eventually(async () => expect((await store.getVmState(first.orderUid))?.resourceVersion).toBe("1002"));
+    await eventually(() => expect(sink.backlog).toBe(0));
+    sink.forgetWritten();
+    sink.submit({ ...first, observedAt: new Date("2025-12-01T10:00:07Z"), resourceVersion: "1002" });
+    expect(sink.backlog).toBe(1);
+    await eventually(async () => expect((await store.getVmState(first.orderUid))?.observedAt.toISOString()).toBe("2025-12-01T10:00:07.000Z"));
+    await sink.close();
+  });
+
   it("GIVEN a database that fails THEN errors are counted, nothing is dropped, and close gives up after its timeout", async () => {
     const broken = new SqlStatusStore(new PgliteSession(await PGlite.create(), true));
     await broken.close();
