@@ -40,7 +40,7 @@ const CHILD_KINDS = ["virtualMachines", "virtualMachineInstances", "dataVolumes"
 export class ClusterCache {
   private readonly informers: Record<WatchedKind, SupervisedInformer<RawObject>>;
 
-  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string, urgent: boolean) => void; onWatchRestart: (kind: WatchedKind) => void }) {
+  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string) => void; onWatchRestart: (kind: WatchedKind) => void }) {
     const make = (kind: WatchedKind, labelSelector?: string) => {
       const transform = (object: RawObject) => slimForCache(object, PROJECTIONS[kind]);
       const informer: SupervisedInformer<RawObject> = new SupervisedInformer<RawObject>({
@@ -51,10 +51,9 @@ export class ClusterCache {
         transform,
         logger: deps.logger.child({ watch: kind }),
         onChange: () => {},
-        onEvent: (object, verb) => {
+        onEvent: (object) => {
           const key = kind === "orders" ? `${object.metadata.namespace}/${object.metadata.name}` : orderKeyOfChild(object);
-          // A new order needs its children: it goes before status passes of orders already served.
-          if (key) deps.onOrderKey(key, kind === "orders" && verb === "add");
+          if (key) deps.onOrderKey(key);
         },
         onRestart: () => deps.onWatchRestart(kind),
       });

@@ -57,7 +57,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     kubeConfig: access.kubeConfig,
     rest,
     logger,
-    onOrderKey: (key, urgent) => queue?.add(key, { urgent }),
+    onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
   });
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });

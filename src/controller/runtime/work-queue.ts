@@ -49,16 +49,9 @@ export type ReconcileHandler = (key: string) => Promise<ReconcileResult>;
  *   one (client-go's delaying queue); an immediate `add` does not cancel it (reconcilers are
  *   level-based, so the extra pass is harmless and keeps a requested requeue).
  * - `depth` counts keys waiting to start (not those in flight, not pending delayed adds).
- * - Two lanes (an addition to client-go's): `add(key, { urgent: true })` queues the key in the
- *   urgent lane, which workers drain first, FIFO; an urgent add of a key waiting in the normal lane
- *   moves it, and one for a key in flight makes its next pass urgent. The controller uses it for
- *   new orders, so a burst of orders gets its children before earlier orders' status passes.
  */
 export class WorkQueue {
   private readonly queue: string[] = [];
-  private readonly urgentQueue: string[] = [];
-  /** Dirty keys whose next pass is urgent. */
-  private readonly urgent = new Set<string>();
   /** Keys that need a pass: queued, or added while in flight. */
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
@@ -87,26 +80,12 @@ export class WorkQueue {
     this.now = options.now ?? (() => performance.now());
   }
 
-  add(key: string, options: { urgent?: boolean } = {}): void {
-    if (this.shuttingDown) return;
-    if (this.dirty.has(key)) {
-      if (options.urgent && !this.urgent.has(key)) this.promote(key);
-      return;
-    }
+  add(key: string): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
-    if (options.urgent) this.urgent.add(key);
     if (this.processing.has(key)) return;
-    (options.urgent ? this.urgentQueue : this.queue).push(key);
+    this.queue.push(key);
     this.pump();
-  }
-
-  /** Makes the next pass of a dirty key urgent (moving it to the urgent lane if it waits). */
-  private promote(key: string): void {
-    this.urgent.add(key);
-    if (this.processing.has(key)) return;
-    const index = this.queue.indexOf(key);
-    if (index >= 0) this.queue.splice(index, 1);
-    this.urgentQueue.push(key);
   }
 
   addAfter(key: string, delayMs: number): void {
@@ -130,7 +109,7 @@ export class WorkQueue {
 
   /** Keys waiting to start. */
   get depth(): number {
-    return this.queue.length + this.urgentQueue.length;
+    return this.queue.length;
   }
 
   /** Handlers running now. */
@@ -150,8 +129,6 @@ export class WorkQueue {
     for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
     this.queue.length = 0;
-    this.urgentQueue.length = 0;
-    this.urgent.clear();
     this.dirty.clear();
     if (this.processing.size === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -160,10 +137,9 @@ export class WorkQueue {
   private pump(): void {
     if (!this.started || this.shuttingDown) return;
     while (this.processing.size < this.options.concurrency) {
-      const key = this.urgentQueue.shift() ?? this.queue.shift();
+      const key = this.queue.shift();
       if (key === undefined) return;
       this.dirty.delete(key);
-      this.urgent.delete(key);
       this.processing.add(key);
       void this.process(key);
     }
@@ -199,7 +175,7 @@ export class WorkQueue {
       }
     }
     this.processing.delete(key);
-    if (this.dirty.has(key)) (this.urgent.has(key) ? this.urgentQueue : this.queue).push(key);
+    if (this.dirty.has(key)) this.queue.push(key);
     if (failure) this.callHook(() => this.hooks.onError?.(key, failure.error, failure.attempt, failure.retryInMs));
     const durationMs = this.now() - startedAt;
     this.callHook(() => this.hooks.onDone?.(key, durationMs, outcome));

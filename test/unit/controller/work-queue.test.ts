@@ -118,56 +118,6 @@ describe("WorkQueue", () => {
     expect(() => new WorkQueue(h, { concurrency: 1, initialBackoffMs: 500, maxBackoffMs: 100 })).toThrow(/initialBackoffMs/);
   });
 
-  it("GIVEN urgent and normal keys waiting THEN the urgent ones start first, each lane FIFO", async () => {
-    const { handler, queue } = makeQueue();
-    queue.add("ns/a");
-    queue.add("ns/b");
-    queue.add("ns/u1", { urgent: true });
-    queue.add("ns/u2", { urgent: true });
-    expect(queue.depth).toBe(4);
-    queue.start();
-    for (const key of ["ns/u1", "ns/u2", "ns/a", "ns/b"]) {
-      await settle();
-      handler.finish(key);
-    }
-    await settle();
-    expect(handler.calls).toEqual(["ns/u1", "ns/u2", "ns/a", "ns/b"]);
-    expect(queue.depth).toBe(0);
-  });
-
-  it("GIVEN an urgent add of a key waiting in the normal lane THEN it moves ahead, and is still processed once", async () => {
-    const { handler, queue } = makeQueue();
-    queue.add("ns/a");
-    queue.add("ns/b");
-    queue.add("ns/b", { urgent: true });
-    queue.add("ns/b");
-    expect(queue.depth).toBe(2);
-    queue.start();
-    await settle();
-    handler.finish("ns/b");
-    await settle();
-    handler.finish("ns/a");
-    await settle();
-    expect(handler.calls).toEqual(["ns/b", "ns/a"]);
-  });
-
-  it("GIVEN an urgent add of a key in flight THEN its next pass is urgent", async () => {
-    const { handler, queue } = makeQueue();
-    queue.start();
-    queue.add("ns/a");
-    await settle();
-    queue.add("ns/x");
-    queue.add("ns/a", { urgent: true });
-    handler.finish("ns/a");
-    await settle();
-    handler.finish("ns/a");
-    await settle();
-    handler.finish("ns/x");
-    await settle();
-    expect(handler.calls).toEqual(["ns/a", "ns/a", "ns/x"]);
-    expect(handler.maxOpenPerKey).toBe(1);
-  });
-
   it("GIVEN a key added three times before it starts THEN it is queued and processed once", async () => {
     const { handler, queue, done } = makeQueue();
     queue.add("ns/a");
