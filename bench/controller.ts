@@ -26,7 +26,9 @@
  * Options: --orders N, --latency-orders N, --status-orders N, --in-flight N, --status-rate N/s,
  * --create-concurrency N, --concurrency N (the controller's), --only latency|memory, --profile
  * (controllers run with --cpu-prof; summaries printed, files kept), --keep (keep logs), --json <file>,
- * --runtime bundle (what-if: the controller from an esbuild bundle run by plain node, without tsx),
+ * --runtime bin|tsx|bundle (bin, the default: `node bin/osac-vm.js`, i.e. build/ when it is current
+ * with src/ and the sources through tsx otherwise; tsx: the sources through tsx, forced; bundle:
+ * the older what-if, one esbuild bundle of the CLI run by plain node),
  * --soak S (memory part: keep the first controller running S s after its idle reading, sampling RSS,
  * to see the 5-minute relist and resync), --log-level (the controllers', default info),
  * --status-after S (part 2 starts once the controller is S s old, e.g. 330: after its first 5-minute relist).
@@ -39,6 +41,7 @@ import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
 import pg from "pg";
 import { startControlPlane, type ControlPlane } from "../scripts/cluster/harness.ts";
+import { buildIsCurrent } from "../bin/build-stamp.js";
 import { Labels } from "../src/api/well-known.ts";
 import { KubeRestClient } from "../src/platform/kube/rest-client.ts";
 import { connectionUrl, createPostgresServer, destroyServerSync } from "../test/db/support/postgres-server.ts";
@@ -76,7 +79,7 @@ const { values: flags } = parseArgs({
     "create-concurrency": { type: "string", default: "16" },
     concurrency: { type: "string" },
     only: { type: "string" },
-    runtime: { type: "string", default: "tsx" },
+    runtime: { type: "string", default: "bin" },
     soak: { type: "string", default: "0" },
     "log-level": { type: "string", default: "info" },
     "status-after": { type: "string", default: "0" },
@@ -105,8 +108,11 @@ const WATCH_RESTARTS = "osac_vm_controller_watch_restarts_total";
 const WARMUP_ORDERS = 10;
 const TARGETS = { applyP99Ms: 2_000, statusP99Ms: 1_000, rssMb: 250 };
 const CHILD_PATHS = ["/api/v1/secrets", "/api/v1/services", "/apis/cdi.kubevirt.io/v1beta1/datavolumes", "/apis/kubevirt.io/v1/virtualmachines"];
-if (flags.runtime !== "tsx" && flags.runtime !== "bundle") throw new Error(`--runtime must be tsx or bundle, got ${flags.runtime}`);
-let controllerEntry: string | undefined; // undefined: bin/osac-vm.js (tsx)
+if (flags.runtime !== "bin" && flags.runtime !== "tsx" && flags.runtime !== "bundle") throw new Error(`--runtime must be bin, tsx or bundle, got ${flags.runtime}`);
+let controllerEntry: string | undefined; // undefined: bin/osac-vm.js
+/** How bin/osac-vm.js runs the controller in this bench (bin/build-stamp.js decides, as it does). */
+const compiledRuntime = flags.runtime === "bin" && buildIsCurrent(PROJECT);
+const controllerEnv: Record<string, string> = flags.runtime === "tsx" ? { OSAC_VM_RUNTIME: "tsx" } : compiledRuntime ? { OSAC_VM_RUNTIME: "build" } : {};
 if (flags.only !== undefined && flags.only !== "latency" && flags.only !== "memory") throw new Error(`--only must be latency or memory, got ${flags.only}`);
 const runLatency = !flags.only || flags.only === "latency";
 const runMemory = !flags.only || flags.only === "memory";
@@ -303,6 +309,7 @@ async function latencyPhase(adminUrl: string): Promise<LatencyResults> {
     ...(CONTROLLER_CONCURRENCY ? { concurrency: CONTROLLER_CONCURRENCY } : {}),
     ...(profileDir ? { profileDir } : {}),
     ...(controllerEntry ? { entry: controllerEntry } : {}),
+    env: controllerEnv,
     logLevel: flags["log-level"],
   });
   const readyMs = await waitControllerReady(controller, 60_000);
@@ -581,6 +588,7 @@ async function memoryPhase(adminUrl: string): Promise<MemoryResults> {
       ...(CONTROLLER_CONCURRENCY ? { concurrency: CONTROLLER_CONCURRENCY } : {}),
       ...(profileDir ? { profileDir } : {}),
       ...(controllerEntry ? { entry: controllerEntry } : {}),
+      env: controllerEnv,
       logLevel: flags["log-level"],
     });
     const startedAt = performance.now() - controller.startMs;
@@ -747,7 +755,7 @@ function latencyRow(label: string, l: Latencies, extra: string[] = []): string {
 function report(machine: Record<string, string>, latency: LatencyResults | undefined, memory: MemoryResults | undefined): string {
   const out: string[] = [];
   out.push(`Machine: ${machine.cpus}, ${machine.memory}, Node ${process.version}; kube-apiserver ${machine.kube}; PostgreSQL 15 (fsync off).`);
-  out.push(`Controller: \`${controllerEntry ? "node <esbuild bundle of src/cli/main.ts> controller" : "node bin/osac-vm.js controller"}\`, PostgreSQL mode, concurrency ${CONTROLLER_CONCURRENCY ?? "8 (default)"}, log level ${flags["log-level"]}${flags.profile ? ", **with --cpu-prof**" : ""}.`);
+  out.push(`Controller: \`${controllerEntry ? "node <esbuild bundle of src/cli/main.ts> controller" : "node bin/osac-vm.js controller"}\` (${controllerEntry ? "what-if bundle" : compiledRuntime ? "compiled build/" : "sources through tsx"}), PostgreSQL mode, concurrency ${CONTROLLER_CONCURRENCY ?? "8 (default)"}, log level ${flags["log-level"]}${flags.profile ? ", **with --cpu-prof**" : ""}.`);
   out.push(`Sources: ${machine.source} at the start, ${sourceVersion()} at the end.`);
   out.push(`Load average (1/5/15 min) at start: ${machine.loadBefore}; at end: ${load()}.`);
   out.push("");

@@ -165,8 +165,10 @@ export interface ControllerOptions {
   readonly databaseUrl?: string;
   readonly dir: string;
   readonly concurrency?: number;
-  /** The script node runs (default bin/osac-vm.js: the TypeScript sources through tsx). */
+  /** The script node runs (default bin/osac-vm.js: build/ when current, else the sources through tsx). */
   readonly entry?: string;
+  /** Extra environment (e.g. OSAC_VM_RUNTIME=tsx). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Directory for `--cpu-prof` output (node's command line: Node 20 refuses it in NODE_OPTIONS). */
   readonly profileDir?: string;
   readonly logLevel?: string;
@@ -194,7 +196,7 @@ export async function startControllerProcess(options: ControllerOptions): Promis
     options.logLevel ?? "info",
     ...(options.concurrency ? ["--concurrency", String(options.concurrency)] : []),
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: options.kubeconfigPath, POD_NAME: `bench-${options.name}`, NODE_OPTIONS: "" };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, KUBECONFIG: options.kubeconfigPath, POD_NAME: `bench-${options.name}`, NODE_OPTIONS: "" };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   const t0 = performance.now();

@@ -1,12 +1,14 @@
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { Labels } from "../api/well-known.ts";
 import type { Logger } from "../platform/logger.ts";
+import { listAllPages } from "../platform/kube/list-pages.ts";
 import type { KubeRestClient } from "../platform/kube/rest-client.ts";
 import { SupervisedInformer } from "../platform/kube/supervised-informer.ts";
 import { TENANT_HASH_LENGTH } from "../domain/tenant.ts";
+import { slimForCache, type CacheProjection } from "./cache/cache-transform.ts";
+import type { RawObject } from "./cache/raw-object.ts";
 
-/** A Kubernetes object as JSON, the way the caches hold it. */
-export type RawObject = KubernetesObject & { metadata: NonNullable<KubernetesObject["metadata"]>; spec?: any; status?: any; [key: string]: unknown };
+export type { RawObject } from "./cache/raw-object.ts";
 
 /** The collections the controller watches: orders, and the children labelled with their order. */
 export const WATCHED = {
@@ -18,6 +20,16 @@ export const WATCHED = {
   secrets: "/api/v1/secrets",
 } as const;
 export type WatchedKind = keyof typeof WATCHED;
+
+/** What the caches keep of each collection: only what the reconciler reads (see `slimForCache`). */
+export const PROJECTIONS: Record<WatchedKind, CacheProjection> = {
+  orders: "whole",
+  virtualMachines: "metadataAndStatus",
+  virtualMachineInstances: "metadataAndStatus",
+  dataVolumes: "metadataStatusAndSpec",
+  services: "metadataAndStatus",
+  secrets: "metadataOnly",
+};
 const CHILD_KINDS = ["virtualMachines", "virtualMachineInstances", "dataVolumes", "services", "secrets"] as const;
 
 /**
@@ -30,15 +42,13 @@ export class ClusterCache {
 
   constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string) => void; onWatchRestart: (kind: WatchedKind) => void }) {
     const make = (kind: WatchedKind, labelSelector?: string) => {
+      const transform = (object: RawObject) => slimForCache(object, PROJECTIONS[kind]);
       const informer: SupervisedInformer<RawObject> = new SupervisedInformer<RawObject>({
         kubeConfig: deps.kubeConfig,
         path: WATCHED[kind],
         ...(labelSelector ? { labelSelector } : {}),
-        list: async () => {
-          const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : "";
-          const response = await deps.rest.request<KubernetesListObject<RawObject>>("GET", `${WATCHED[kind]}${query}`);
-          return response.body;
-        },
+        list: () => listAllPages<RawObject>(deps.rest, WATCHED[kind], { ...(labelSelector ? { labelSelector } : {}), transform }),
+        transform,
         logger: deps.logger.child({ watch: kind }),
         onChange: () => {},
         onEvent: (object) => {

@@ -3,7 +3,10 @@ import type { AddressInfo } from "node:net";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
 import { KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { Logger } from "../platform/logger.ts";
-import { createObservationClock, openStatusStore, type StatusStore } from "../platform/database/index.ts";
+// Not the database index: it re-exports both backends' sessions, which would load PGlite and pg.
+import { createObservationClock } from "../platform/database/observation-clock.ts";
+import { openStatusStore } from "../platform/database/open-status-store.ts";
+import type { StatusStore } from "../platform/database/status-store.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
@@ -60,6 +63,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
 
   const startQueue = () => {
+    sink.forgetWritten();
     queue = new WorkQueue((key) => reconciler.reconcile(key), { concurrency: config.concurrency }, {
       onError: (key, error, attempt, retryInMs) =>
         logger.warn({ order: key, err: (error as Error).message, attempt, retryInMs }, retryInMs === undefined ? "Gave up reconciling an order" : "Failed to reconcile an order; will retry"),

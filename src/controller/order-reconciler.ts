@@ -2,14 +2,19 @@ import { Annotations, Labels, type ManagedBy } from "../api/well-known.ts";
 import { formatFieldError } from "../domain/field-error.ts";
 import { validateOrder, type Order } from "../domain/order.ts";
 import { tenantNamespace } from "../domain/tenant.ts";
-import { renderOrder, renderTenantNamespace, type KubeObject } from "../render/render-order.ts";
+import type { KubeObject } from "../render/render-order.ts";
+import { tenantNamespaceObject } from "../render/tenant-namespace-object.ts";
 import type { Logger } from "../platform/logger.ts";
 import { KubeApiError, objectPath, type KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { ObservationClock } from "../platform/database/index.ts";
 import type { ClusterCache, RawObject } from "./cluster-cache.ts";
 import type { DatabaseSink } from "./database-sink.ts";
 import { childObservations, expectedChildren, observeChildren } from "./observe.ts";
+import { KnownNamespaces } from "./known-namespaces.ts";
+import { decideApplyPass } from "./plan/apply-pass.ts";
 import { planApply } from "./plan/apply-plan.ts";
+import { applyWaves } from "./plan/apply-waves.ts";
+import { APPLY_GRACE_MS, RecentApplies } from "./recent-applies.ts";
 import type { LiveChild } from "./plan/children.ts";
 import { nextDeletionStep } from "./plan/deletion-plan.ts";
 import { computeOrderStatus, statusEqual, toDatabaseRow, type BlockedChange, type OrderFacts, type OrderStatus } from "./status/index.ts";
@@ -20,6 +25,8 @@ const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
 /** How often to look again while children are being deleted (events also wake the order). */
 const DELETION_POLL_MS = 1_000;
 const CACHE_SYNC_POLL_MS = 250;
+/** The reconciler reads nothing an apply or delete answers (the caches bring the objects). */
+const DISCARD = { discardBody: true } as const;
 
 export interface ReconcilerDeps {
   readonly cache: ClusterCache;
@@ -27,7 +34,13 @@ export interface ReconcilerDeps {
   readonly sink: DatabaseSink;
   readonly clock: ObservationClock;
   readonly logger: Logger;
+  /** @default a RecentApplies with APPLY_GRACE_MS */
+  readonly recentApplies?: RecentApplies;
 }
+
+/** cdk8s (~35 MB of modules) is loaded on the first apply: a gitops-only controller never needs it. */
+let renderer: Promise<typeof import("../render/render-order.ts")> | undefined;
+const loadRenderer = () => (renderer ??= import("../render/render-order.ts"));
 
 /**
  * One order key → converge. `controller` orders: finalizer, server-side apply of the rendered
@@ -51,8 +64,12 @@ function isConverged(order: Order, live: readonly LiveChild[]): boolean {
 export class OrderReconciler {
   /** uid and resourceVersion of orders seen, to mark them deleted once they are gone. */
   private readonly seen = new Map<string, { uid: string; resourceVersion: string }>();
+  private readonly namespaces = new KnownNamespaces();
+  private readonly recent: RecentApplies;
 
-  constructor(private readonly deps: ReconcilerDeps) {}
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.recent = deps.recentApplies ?? new RecentApplies(APPLY_GRACE_MS);
+  }
 
   async reconcile(key: string): Promise<{ requeueAfterMs?: number } | void> {
     // Never act on caches that have not listed yet: an empty child cache would look like a
@@ -79,6 +96,7 @@ export class OrderReconciler {
 
     if (managedBy === "controller" && childrenNamespace) {
       if (raw.metadata.deletionTimestamp) {
+        this.recent.forget(raw.metadata.uid ?? "");
         if (finalizers.includes(CONTROLLER_FINALIZER)) {
           const done = await this.deleteChildren(childrenNamespace, name);
           if (!done) requeueAfterMs = DELETION_POLL_MS;
@@ -90,7 +108,13 @@ export class OrderReconciler {
         }
       } else {
         if (!finalizers.includes(CONTROLLER_FINALIZER)) await this.setFinalizer(raw, true);
-        if (order) blocked = await this.applyChildren(order);
+        if (order) {
+          const pass = await this.applyChildren(order, raw.metadata.uid ?? key);
+          blocked = pass.blocked;
+          // The children just applied (or applied moments ago) are on their way to the caches:
+          // their events wake this order, and the status is written once they are there.
+          if (pass.deferStatus && !blocked) return { requeueAfterMs: pass.requeueAfterMs ?? APPLY_GRACE_MS };
+        }
       }
     }
     await this.writeStatus(raw, order, validation.errors.map(formatFieldError), childrenNamespace, blocked, observedAt);
@@ -104,26 +128,45 @@ export class OrderReconciler {
     this.deps.sink.submitDeleted(seen.uid, seen.resourceVersion, observedAt);
   }
 
-  /** Applies what the plan says; returns a change that cannot be applied in place, if any. */
-  private async applyChildren(order: Order): Promise<BlockedChange | undefined> {
+  /**
+   * Direct apply, one pass (`decideApplyPass`): renders and applies only when the children are
+   * not converged and were not applied moments ago. The tenant Namespace is applied only when this
+   * process has not applied it yet; the rest goes in the renderer's sync waves, each wave's
+   * objects concurrently. Returns a change that cannot be applied in place, if any, and whether
+   * to hold the status back until the children are in the caches.
+   */
+  private async applyChildren(order: Order, uid: string): Promise<{ blocked?: BlockedChange; deferStatus: boolean; requeueAfterMs?: number }> {
     const observation = observeChildren(this.deps.cache, order.tenantNamespace, order.name);
-    if (isConverged(order, observation.live)) return undefined;
+    const pass = decideApplyPass(isConverged(order, observation.live), this.recent.state(uid, order.desiredConfigVersion), APPLY_GRACE_MS);
+    if (pass.forgetApply) this.recent.forget(uid);
+    const result = { deferStatus: pass.deferStatus, ...(pass.requeueAfterMs !== undefined ? { requeueAfterMs: pass.requeueAfterMs } : {}) };
+    if (!pass.apply) return result;
+
+    const { renderOrder } = await loadRenderer();
     const desired: KubeObject[] = [
-      renderTenantNamespace({ name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace }),
+      tenantNamespaceObject({ name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace }),
       ...renderOrder(order, { profile: "gitops", allowPlainSecrets: true }),
     ];
     const plan = planApply(desired, observation.live, order.desiredConfigVersion);
-    for (const object of plan.apply) {
-      await this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER);
+    const toApply = plan.apply.filter((object) => !(object.kind === "Namespace" && this.namespaces.has(object.metadata.name)));
+    try {
+      for (const wave of applyWaves(toApply)) {
+        await Promise.all(wave.map((object) => this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER, DISCARD)));
+      }
+    } catch (error) {
+      this.namespaces.forget(order.tenantNamespace);
+      throw error;
     }
-    for (const child of plan.remove) await this.deleteObject(child.apiVersion, child.kind, child.namespace, child.name);
+    if (plan.apply.length > 0) this.namespaces.add(order.tenantNamespace);
+    await Promise.all(plan.remove.map((child) => this.deleteObject(child.apiVersion, child.kind, child.namespace, child.name)));
     if (plan.apply.length > 0 || plan.remove.length > 0) {
+      this.recent.record(uid, order.desiredConfigVersion);
       this.deps.logger.info(
-        { kind: "VirtualMachine", namespace: order.namespace, name: order.name, applied: plan.apply.length, removed: plan.remove.length, configVersion: order.desiredConfigVersion },
+        { kind: "VirtualMachine", namespace: order.namespace, name: order.name, applied: toApply.length, removed: plan.remove.length, configVersion: order.desiredConfigVersion },
         "Applied the order's children",
       );
     }
-    return plan.blocked;
+    return { ...result, ...(plan.blocked ? { blocked: plan.blocked } : {}), deferStatus: pass.deferStatus && (plan.apply.length > 0 || plan.remove.length > 0) };
   }
 
   /** One step of the role's deletion order; true once every child is gone. */
@@ -138,7 +181,7 @@ export class OrderReconciler {
   }
 
   private async deleteObject(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
-    await this.deps.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true });
+    await this.deps.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true, ...DISCARD });
   }
 
   /** Adds or releases this controller's finalizer with server-side apply (other finalizers untouched). */
@@ -146,7 +189,7 @@ export class OrderReconciler {
     const { namespace = "", name = "" } = raw.metadata;
     const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace, finalizers: present ? [CONTROLLER_FINALIZER] : [] } };
     try {
-      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${FIELD_MANAGER}-finalizer`);
+      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${FIELD_MANAGER}-finalizer`, DISCARD);
     } catch (error) {
       if (!present && error instanceof KubeApiError && error.status === 404) return;
       throw error;
@@ -183,7 +226,7 @@ export class OrderReconciler {
     });
     if (!statusEqual(previous, status)) {
       const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
-      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER);
+      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER, DISCARD);
     }
     if (facts.uid) {
       this.deps.sink.submit(

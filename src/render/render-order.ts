@@ -3,6 +3,7 @@ import type { Order } from "../domain/order.ts";
 import { TenantNamespace } from "./constructs/tenant-namespace.ts";
 import { VmOrder } from "./constructs/vm-order.ts";
 import type { RenderOptions } from "./profile.ts";
+import type { TenantNamespaceInput } from "./tenant-namespace-object.ts";
 
 /** A rendered Kubernetes object (plain JSON). */
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
@@ -21,11 +22,7 @@ export function renderOrder(order: Order, options: RenderOptions): KubeObject[] 
   return chart.toJson() as KubeObject[];
 }
 
-export interface TenantNamespaceInput {
-  readonly name: string;
-  readonly tenant: string;
-  readonly orderNamespace: string;
-}
+export type { TenantNamespaceInput } from "./tenant-namespace-object.ts";
 
 /** The tenant Namespace object (gitops profile). */
 export function renderTenantNamespace(input: TenantNamespaceInput): KubeObject {

@@ -1,5 +1,4 @@
-import { PgliteSession } from "./pglite-session.ts";
-import { PostgresSession, type PostgresSessionOptions, type StoreLogger } from "./postgres-session.ts";
+import type { PostgresSessionOptions, StoreLogger } from "./postgres-session.ts";
 import { SqlStatusStore, type StatusStore } from "./status-store.ts";
 import type { Migration } from "./migrations.ts";
 
@@ -21,10 +20,12 @@ export interface OpenStatusStoreOptions {
 /**
  * Opens the status store the configuration names. Does not migrate: call `migrate()` at start-up.
  * A PostgreSQL store opens lazily (the first query connects); PGlite starts its engine here (~3 s).
+ * Only the chosen backend's module is loaded (PGlite's alone is ~12 MB of RSS in plain node).
  */
 export async function openStatusStore(options: OpenStatusStoreOptions): Promise<StatusStore> {
   const storeOptions = options.migrations ? { migrations: options.migrations } : {};
   if (options.databaseUrl) {
+    const { PostgresSession } = await import("./postgres-session.ts");
     const session = new PostgresSession({
       ...options.postgres,
       connectionString: options.databaseUrl,
@@ -32,5 +33,6 @@ export async function openStatusStore(options: OpenStatusStoreOptions): Promise<
     });
     return new SqlStatusStore(session, storeOptions);
   }
+  const { PgliteSession } = await import("./pglite-session.ts");
   return new SqlStatusStore(await PgliteSession.open(options.dataDir ?? DEFAULT_DATA_DIR), storeOptions);
 }

@@ -35,7 +35,12 @@ export class KubeRestClient {
     this.server = new URL(cluster.server.endsWith("/") ? cluster.server : `${cluster.server}/`);
   }
 
-  async request<T = unknown>(method: string, path: string, options: { body?: unknown; contentType?: string; allow404?: boolean } = {}): Promise<KubeResponse<T>> {
+  /**
+   * `discardBody`: a successful answer's body is drained unread and `body` is undefined (the
+   * reconciler never reads what an apply or delete returns; parsing the whole object back costs
+   * CPU per request). Error answers are always read for their status and message.
+   */
+  async request<T = unknown>(method: string, path: string, options: { body?: unknown; contentType?: string; allow404?: boolean; discardBody?: boolean } = {}): Promise<KubeResponse<T>> {
     const url = new URL(path.replace(/^\//, ""), this.server);
     const requestOptions: https.RequestOptions = { method, headers: { Accept: "application/json" } };
     await this.kubeConfig.applyToHTTPSOptions(requestOptions);
@@ -47,11 +52,17 @@ export class KubeRestClient {
     }
     return new Promise((resolve, reject) => {
       const req = https.request(url, { ...requestOptions, headers, agent: this.agent, timeout: this.timeoutMs }, (res) => {
+        const status = res.statusCode ?? 0;
+        if (options.discardBody && ((status >= 200 && status < 300) || (status === 404 && options.allow404))) {
+          res.on("error", reject);
+          res.on("end", () => resolve({ status, body: undefined as T }));
+          res.resume();
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);
         res.on("end", () => {
-          const status = res.statusCode ?? 0;
           const text = Buffer.concat(chunks).toString("utf8");
           let body: unknown = text;
           try {
@@ -74,9 +85,9 @@ export class KubeRestClient {
   }
 
   /** Server-side apply with the given field manager (forced: this manager owns what it applies). */
-  apply<T = unknown>(path: string, object: unknown, fieldManager: string): Promise<KubeResponse<T>> {
+  apply<T = unknown>(path: string, object: unknown, fieldManager: string, options: { discardBody?: boolean } = {}): Promise<KubeResponse<T>> {
     const query = `fieldManager=${encodeURIComponent(fieldManager)}&force=true&fieldValidation=Strict`;
-    return this.request<T>("PATCH", `${path}?${query}`, { body: object, contentType: "application/apply-patch+yaml" });
+    return this.request<T>("PATCH", `${path}?${query}`, { body: object, contentType: "application/apply-patch+yaml", ...options });
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { makeInformer, type KubeConfig, type KubernetesObject, type ListPromise } from "@kubernetes/client-node";
+import { ListWatch, Watch, type KubeConfig, type KubernetesObject, type ListPromise } from "@kubernetes/client-node";
 import type { Logger } from "../logger.ts";
 
 export interface SupervisedInformerOptions<T extends KubernetesObject> {
@@ -17,6 +17,11 @@ export interface SupervisedInformerOptions<T extends KubernetesObject> {
   readonly maxBackoffMs?: number;
   /** Full relist this often, even without errors (client-node watches can stall silently). */
   readonly relistIntervalMs?: number;
+  /**
+   * Applied to every object a watch event carries before the cache stores it (e.g. to drop
+   * `managedFields`). `list` is expected to return objects already transformed the same way.
+   */
+  readonly transform?: (object: T) => T;
 }
 
 /**
@@ -46,7 +51,16 @@ export class SupervisedInformer<T extends KubernetesObject> {
       });
       return result;
     };
-    this.informer = makeInformer(options.kubeConfig, options.path, list, options.labelSelector);
+    const watch = new Watch(options.kubeConfig);
+    const transform = options.transform;
+    const watcher: Pick<Watch, "watch"> = transform
+      ? {
+          watch: (path, query, callback, done) =>
+            // ERROR and BOOKMARK payloads are not cached objects: they pass through as they are.
+            watch.watch(path, query, (phase, object, raw) => callback(phase, phase === "ERROR" || phase === "BOOKMARK" ? object : transform(object), raw), done),
+        }
+      : watch;
+    this.informer = new ListWatch<T>(options.path, watcher as Watch, list, false, options.labelSelector);
     for (const verb of ["add", "update", "delete"] as const) {
       this.informer.on(verb, (object) => {
         options.onEvent?.(object);
