@@ -80,6 +80,7 @@ export class OrderReconciler {
     if (!raw) return this.forget(key, observedAt);
     const managedBy = raw.metadata.annotations?.[Annotations.managedBy] as ManagedBy | undefined;
     const finalizers = raw.metadata.finalizers ?? [];
+    if (managedBy !== "controller") this.recent.forget(raw.metadata.uid ?? key);
     if (managedBy !== "controller" && managedBy !== "gitops") {
       if (finalizers.includes(CONTROLLER_FINALIZER)) await this.setFinalizer(raw, false);
       return;
@@ -125,6 +126,7 @@ export class OrderReconciler {
     const seen = this.seen.get(key);
     if (!seen) return;
     this.seen.delete(key);
+    this.recent.forget(seen.uid);
     this.deps.sink.submitDeleted(seen.uid, seen.resourceVersion, observedAt);
   }
 
