@@ -25,7 +25,7 @@ const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
 /** How often to look again while children are being deleted (events also wake the order). */
 const DELETION_POLL_MS = 1_000;
 const CACHE_SYNC_POLL_MS = 250;
-/** The reconciler reads nothing an apply or delete answers (the caches bring the objects). */
+/** Applies and deletes whose answer the reconciler does not read (the caches bring the objects). */
 const DISCARD = { discardBody: true } as const;
 
 export interface ReconcilerDeps {
@@ -80,6 +80,7 @@ export class OrderReconciler {
     if (!raw) return this.forget(key, observedAt);
     const managedBy = raw.metadata.annotations?.[Annotations.managedBy] as ManagedBy | undefined;
     const finalizers = raw.metadata.finalizers ?? [];
+    if (managedBy !== "controller") this.recent.forget(raw.metadata.uid ?? key);
     if (managedBy !== "controller" && managedBy !== "gitops") {
       if (finalizers.includes(CONTROLLER_FINALIZER)) await this.setFinalizer(raw, false);
       return;
@@ -125,6 +126,7 @@ export class OrderReconciler {
     const seen = this.seen.get(key);
     if (!seen) return;
     this.seen.delete(key);
+    this.recent.forget(seen.uid);
     this.deps.sink.submitDeleted(seen.uid, seen.resourceVersion, observedAt);
   }
 
@@ -224,14 +226,18 @@ export class OrderReconciler {
       ...(previous ? { previous } : {}),
       now: observedAt,
     });
+    // The row carries the order's resourceVersion that holds this status: after a status write,
+    // the one the write produced, so the write's own watch event finds the row already written.
+    let resourceVersion = raw.metadata.resourceVersion ?? "";
     if (!statusEqual(previous, status)) {
       const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
-      await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER, DISCARD);
+      const answer = await this.deps.rest.apply<RawObject | undefined>(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER);
+      resourceVersion = answer.body?.metadata?.resourceVersion ?? resourceVersion;
     }
     if (facts.uid) {
       this.deps.sink.submit(
         toDatabaseRow({ ...facts, uid: facts.uid }, status, {
-          resourceVersion: raw.metadata.resourceVersion ?? "",
+          resourceVersion,
           observedAt,
           ...(observation.virtualMachine ? { virtualMachine: observation.virtualMachine } : {}),
         }),
