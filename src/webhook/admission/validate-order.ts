@@ -65,12 +65,16 @@ function withRequestNamespace(object: JsonObject, namespace: string | undefined)
 
 function checkCreate(order: JsonObject, deps: AdmissionDeps): Findings {
   const result = validateOrder(order);
-  const effective = result.value ? effectiveOf(result.value.parameters) : effectiveParameters(order);
-  const warnings = [...result.warnings, ...storageClassWarnings(effective, deps)];
+  const warnings = [...result.warnings, ...storageClassWarnings(effectiveAfter(result, order), deps)];
   if (!stringAt(objectAt(objectAt(order, "metadata"), "labels"), Labels.orderUuid)) {
     warnings.push(`${UUID_FIELD}: missing; the VM's firmware UUID derives from namespace/name`);
   }
   return { errors: result.errors, warnings };
+}
+
+/** A valid order's parameters are decoded already; only an invalid one is read again, parameter by parameter. */
+function effectiveAfter(validation: Validation<Order>, order: JsonObject): EffectiveParameters {
+  return validation.value ? effectiveOf(validation.value.parameters) : effectiveParameters(order);
 }
 
 function annotation(object: JsonObject, key: string): string | undefined {
@@ -82,12 +86,12 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   const oldManagedBy = annotation(old, Annotations.managedBy);
   const newManagedBy = annotation(order, Annotations.managedBy);
   const managedByChanged = newManagedBy !== oldManagedBy;
-  // The domain check costs most on the largest orders (it hashes the spec): metadata-only updates skip it.
+  // The domain check costs most on the largest orders (it decodes and checks every parameter): metadata-only updates skip it.
   const result: Validation<Order> = specChanged || managedByChanged ? validateOrder(order) : { errors: [], warnings: [] };
   // Name, namespace, apiVersion and kind cannot change; the tenant has its own rule below.
   const errors = result.errors.filter((error) => (error.field.startsWith("spec") ? specChanged : error.field === MANAGED_BY_FIELD && managedByChanged));
   const before = specChanged ? effectiveParameters(old) : {};
-  const after = !specChanged ? {} : result.value ? effectiveOf(result.value.parameters) : effectiveParameters(order);
+  const after = specChanged ? effectiveAfter(result, order) : {};
   const warnings: string[] = specChanged ? [...result.warnings, ...storageClassWarnings(after, deps)] : [];
 
   const oldTenant = annotation(old, Annotations.tenant);

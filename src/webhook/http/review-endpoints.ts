@@ -43,43 +43,50 @@ export function createReviewDispatcher(endpoints: ReviewEndpoints, deps: Deps) {
   };
 }
 
+/** One review being answered: what `finish` needs to write and count it. */
+interface ReviewCall {
+  readonly response: ServerResponse;
+  readonly metrics: WebhookMetrics;
+  readonly started: bigint;
+  readonly webhook: string;
+  operation: string;
+}
+
 async function serveAdmission(request: IncomingMessage, response: ServerResponse, endpoint: { name: string; handle: AdmissionHandler }, deps: Deps): Promise<void> {
-  const started = process.hrtime.bigint();
+  const call: ReviewCall = { response, metrics: deps.metrics, started: process.hrtime.bigint(), webhook: endpoint.name, operation: "unknown" };
   const parsed = await parseJsonBody(request, deps.maxBodyBytes);
-  if (!parsed.ok) return finish(response, deps.metrics, started, endpoint.name, "unknown", parsed.status, { error: parsed.reason }, "bad-request");
+  if (!parsed.ok) return finish(call, parsed.status, { error: parsed.reason }, "bad-request");
   const review = parsed.value as { apiVersion?: unknown; request?: AdmissionRequest } | null;
   const admissionRequest = review && typeof review === "object" ? review.request : undefined;
   if (!admissionRequest || typeof admissionRequest !== "object" || typeof admissionRequest.uid !== "string") {
-    const reason = "body is not an AdmissionReview: it needs request.uid (a string)";
-    return finish(response, deps.metrics, started, endpoint.name, "unknown", 400, { error: reason }, "bad-request");
+    return finish(call, 400, { error: "body is not an AdmissionReview: it needs request.uid (a string)" }, "bad-request");
   }
   const malformed = malformedRequestReason(admissionRequest);
-  if (malformed) return finish(response, deps.metrics, started, endpoint.name, "unknown", 400, { error: `malformed AdmissionReview: ${malformed}` }, "bad-request");
-  const operation = admissionRequest.operation;
+  if (malformed) return finish(call, 400, { error: `malformed AdmissionReview: ${malformed}` }, "bad-request");
+  call.operation = admissionRequest.operation;
   let decision: AdmissionDecision;
   try {
     decision = endpoint.handle(admissionRequest);
   } catch (error) {
     deps.logger.error({ err: error, uid: admissionRequest.uid, webhook: endpoint.name }, "Failed to decide an admission review");
-    const body = { error: "internal error; the API server applies the webhook's failure policy" };
-    return finish(response, deps.metrics, started, endpoint.name, operation, 500, body, "error");
+    return finish(call, 500, { error: "internal error; the API server applies the webhook's failure policy" }, "error");
   }
   const outcome = !decision.allowed ? "denied" : decision.patch && decision.patch.length > 0 ? "mutated" : "allowed";
   logDecision(deps.logger, endpoint.name, admissionRequest, decision, outcome);
-  finish(response, deps.metrics, started, endpoint.name, operation, 200, admissionReviewJson(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome);
+  finish(call, 200, admissionReviewJson(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome);
 }
 
 async function serveConversion(request: IncomingMessage, response: ServerResponse, handle: ConversionHandler, deps: Deps): Promise<void> {
-  const started = process.hrtime.bigint();
+  const call: ReviewCall = { response, metrics: deps.metrics, started: process.hrtime.bigint(), webhook: "convert", operation: "CONVERT" };
   const parsed = await parseJsonBody(request, deps.maxConversionBodyBytes);
-  if (!parsed.ok) return finish(response, deps.metrics, started, "convert", "CONVERT", parsed.status, { error: parsed.reason }, "bad-request");
+  if (!parsed.ok) return finish(call, parsed.status, { error: parsed.reason }, "bad-request");
   try {
     const result = handle(parsed.value);
     if (result.convertedCount) deps.metrics.convertedObjects.inc(result.convertedCount);
-    finish(response, deps.metrics, started, "convert", "CONVERT", result.status, result.body, result.status === 200 ? "converted" : "bad-request");
+    finish(call, result.status, result.body, result.status === 200 ? "converted" : "bad-request");
   } catch (error) {
     deps.logger.error({ err: error }, "Failed to convert objects");
-    finish(response, deps.metrics, started, "convert", "CONVERT", 500, { error: "internal error" }, "error");
+    finish(call, 500, { error: "internal error" }, "error");
   }
 }
 
@@ -87,20 +94,11 @@ async function serveConversion(request: IncomingMessage, response: ServerRespons
  * Writes the answer and counts it. A module-level function rather than a closure per review: tsx
  * (esbuild's keepNames) names every named closure with a property definition when it is created.
  */
-function finish(
-  response: ServerResponse,
-  metrics: WebhookMetrics,
-  started: bigint,
-  webhook: string,
-  operation: string,
-  status: number,
-  body: object | string,
-  outcome: string,
-): void {
-  send(response, status, body);
-  const labels = { webhook, operation, outcome };
-  metrics.requests.inc(labels);
-  metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+function finish(call: ReviewCall, status: number, body: object | string, outcome: string): void {
+  send(call.response, status, body);
+  const labels = { webhook: call.webhook, operation: call.operation, outcome };
+  call.metrics.requests.inc(labels);
+  call.metrics.duration.observe(labels, Number(process.hrtime.bigint() - call.started) / 1e9);
 }
 
 type Parsed = { ok: true; value: unknown } | { ok: false; status: number; reason: string };
