@@ -1,6 +1,6 @@
 /**
- * The express variant for the webhook benchmark: the same decisions, metrics and decision logging
- * as src/webhook/http/review-endpoints.ts, but routed by express 5 and parsed by
+ * The express variant for the webhook benchmark: the same answers, metrics and decision logging
+ * as src/webhook/http/review-endpoints.ts (its `answerAdmissionReview`), but routed by express 5 and parsed by
  * `express.json({ limit: "8mb" })` — the design ADR 0009 decided against, measured in the same run.
  *
  *   node --import tsx bench/support/webhook-express.ts --port 0 --cert tls.crt --key tls.key
@@ -15,8 +15,9 @@ import { parseArgs } from "node:util";
 import express, { type Request, type Response } from "express";
 import { createLogger } from "../../src/platform/logger.ts";
 import { mutateDataVolume, mutateOrder, validateOrderAdmission } from "../../src/webhook/admission/index.ts";
-import type { AdmissionDecision, AdmissionDeps, AdmissionRequest } from "../../src/webhook/admission/types.ts";
+import type { AdmissionDeps } from "../../src/webhook/admission/types.ts";
 import { reviewConversion } from "../../src/webhook/conversion/review.ts";
+import { answerAdmissionReview, type AdmissionEndpoint } from "../../src/webhook/http/review-endpoints.ts";
 import { WebhookMetrics } from "../../src/webhook/metrics.ts";
 import { standaloneStorageClasses } from "../../src/webhook/storage-class-source.ts";
 
@@ -46,7 +47,7 @@ const app = express();
 app.disable("x-powered-by");
 app.use(express.json({ limit: "8mb" }));
 
-const admission: Record<string, { name: string; handle: (request: AdmissionRequest) => AdmissionDecision }> = {
+const admission: Record<string, AdmissionEndpoint> = {
   "/mutate/virtualmachines": { name: "mutate-virtualmachines", handle: (request) => mutateOrder(request, deps) },
   "/validate/virtualmachines": { name: "validate-virtualmachines", handle: (request) => validateOrderAdmission(request, deps) },
   "/mutate/datavolumes": { name: "mutate-datavolumes", handle: (request) => mutateDataVolume(request, deps) },
@@ -55,61 +56,14 @@ const admission: Record<string, { name: string; handle: (request: AdmissionReque
 for (const [path, endpoint] of Object.entries(admission)) {
   app.post(path, (request: Request, response: Response) => {
     const started = process.hrtime.bigint();
-    let operation = "unknown";
-    const finish = (status: number, body: object, outcome: string) => {
-      response.status(status).json(body);
-      const labels = { webhook: endpoint.name, operation, outcome };
-      metrics.requests.inc(labels);
-      metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    };
-    const review = request.body as { apiVersion?: unknown; request?: AdmissionRequest } | undefined;
-    const admissionRequest = review && typeof review === "object" ? review.request : undefined;
-    if (!admissionRequest || typeof admissionRequest !== "object" || typeof admissionRequest.uid !== "string") {
-      return finish(400, { error: "body is not an AdmissionReview: it needs request.uid (a string)" }, "bad-request");
-    }
-    operation = typeof admissionRequest.operation === "string" ? admissionRequest.operation : "unknown";
-    let decision: AdmissionDecision;
-    try {
-      decision = endpoint.handle(admissionRequest);
-    } catch (error) {
-      logger.error({ err: error, uid: admissionRequest.uid, webhook: endpoint.name }, "Failed to decide an admission review");
-      return finish(500, { error: "internal error" }, "error");
-    }
-    const outcome = !decision.allowed ? "denied" : decision.patch && decision.patch.length > 0 ? "mutated" : "allowed";
-    const level = outcome === "allowed" ? "debug" : "info";
-    if (logger.isLevelEnabled(level)) {
-      logger[level](
-        {
-          uid: admissionRequest.uid,
-          webhook: endpoint.name,
-          kind: admissionRequest.kind?.kind,
-          operation: admissionRequest.operation,
-          namespace: admissionRequest.namespace,
-          name: admissionRequest.name,
-          dryRun: admissionRequest.dryRun === true,
-          decision: outcome,
-          ...(decision.status ? { reason: decision.status.reason } : {}),
-          ...(decision.warnings.length > 0 ? { warnings: decision.warnings.length } : {}),
-        },
-        outcome === "denied" ? "Denied admission review" : outcome === "mutated" ? "Mutated admission review" : "Allowed admission review",
-      );
-    }
-    const patch = decision.patch && decision.patch.length > 0 ? decision.patch : undefined;
-    finish(
-      200,
-      {
-        apiVersion: typeof review!.apiVersion === "string" ? review!.apiVersion : "admission.k8s.io/v1",
-        kind: "AdmissionReview",
-        response: {
-          uid: admissionRequest.uid,
-          allowed: decision.allowed,
-          ...(patch ? { patchType: "JSONPatch", patch: Buffer.from(JSON.stringify(patch)).toString("base64") } : {}),
-          ...(decision.warnings.length > 0 ? { warnings: decision.warnings } : {}),
-          ...(decision.status ? { status: decision.status } : {}),
-        },
-      },
-      outcome,
-    );
+    const answer = answerAdmissionReview(request.body, endpoint, logger);
+    response
+      .status(answer.status)
+      .type("application/json")
+      .send(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+    const labels = { webhook: endpoint.name, operation: answer.operation, outcome: answer.outcome };
+    metrics.requests.inc(labels);
+    metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
   });
 }
 

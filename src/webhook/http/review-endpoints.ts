@@ -17,7 +17,7 @@ interface Deps {
 }
 
 export interface ReviewEndpoints {
-  readonly admission: Readonly<Record<string, { readonly name: string; readonly handle: AdmissionHandler }>>;
+  readonly admission: Readonly<Record<string, AdmissionEndpoint>>;
   readonly conversion: { readonly path: string; readonly handle: ConversionHandler };
 }
 
@@ -52,28 +52,52 @@ interface ReviewCall {
   operation: string;
 }
 
-async function serveAdmission(request: IncomingMessage, response: ServerResponse, endpoint: { name: string; handle: AdmissionHandler }, deps: Deps): Promise<void> {
+async function serveAdmission(request: IncomingMessage, response: ServerResponse, endpoint: AdmissionEndpoint, deps: Deps): Promise<void> {
   const call: ReviewCall = { response, metrics: deps.metrics, started: process.hrtime.bigint(), webhook: endpoint.name, operation: "unknown" };
   const parsed = await parseJsonBody(request, deps.maxBodyBytes);
   if (!parsed.ok) return finish(call, parsed.status, { error: parsed.reason }, "bad-request");
-  const review = parsed.value as { apiVersion?: unknown; request?: AdmissionRequest } | null;
+  const answer = answerAdmissionReview(parsed.value, endpoint, deps.logger);
+  call.operation = answer.operation;
+  finish(call, answer.status, answer.body, answer.outcome);
+}
+
+export interface AdmissionEndpoint {
+  readonly name: string;
+  readonly handle: AdmissionHandler;
+}
+
+/** What to answer to one review, and how to count it. */
+export interface ReviewAnswer {
+  readonly status: number;
+  /** JSON text, or an object to be serialised. */
+  readonly body: string | object;
+  readonly outcome: string;
+  readonly operation: string;
+}
+
+/**
+ * The answer to a decoded AdmissionReview body, with the decision logged; everything but the
+ * transport (the benchmark's express variant serves the same function behind express).
+ */
+export function answerAdmissionReview(body: unknown, endpoint: AdmissionEndpoint, logger: Logger): ReviewAnswer {
+  const review = body as { apiVersion?: unknown; request?: AdmissionRequest } | null;
   const admissionRequest = review && typeof review === "object" ? review.request : undefined;
   if (!admissionRequest || typeof admissionRequest !== "object" || typeof admissionRequest.uid !== "string") {
-    return finish(call, 400, { error: "body is not an AdmissionReview: it needs request.uid (a string)" }, "bad-request");
+    return { status: 400, body: { error: "body is not an AdmissionReview: it needs request.uid (a string)" }, outcome: "bad-request", operation: "unknown" };
   }
   const malformed = malformedRequestReason(admissionRequest);
-  if (malformed) return finish(call, 400, { error: `malformed AdmissionReview: ${malformed}` }, "bad-request");
-  call.operation = admissionRequest.operation;
+  if (malformed) return { status: 400, body: { error: `malformed AdmissionReview: ${malformed}` }, outcome: "bad-request", operation: "unknown" };
+  const operation = admissionRequest.operation;
   let decision: AdmissionDecision;
   try {
     decision = endpoint.handle(admissionRequest);
   } catch (error) {
-    deps.logger.error({ err: error, uid: admissionRequest.uid, webhook: endpoint.name }, "Failed to decide an admission review");
-    return finish(call, 500, { error: "internal error; the API server applies the webhook's failure policy" }, "error");
+    logger.error({ err: error, uid: admissionRequest.uid, webhook: endpoint.name }, "Failed to decide an admission review");
+    return { status: 500, body: { error: "internal error; the API server applies the webhook's failure policy" }, outcome: "error", operation };
   }
   const outcome = !decision.allowed ? "denied" : decision.patch && decision.patch.length > 0 ? "mutated" : "allowed";
-  logDecision(deps.logger, endpoint.name, admissionRequest, decision, outcome);
-  finish(call, 200, admissionReviewJson(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome);
+  logDecision(logger, endpoint.name, admissionRequest, decision, outcome);
+  return { status: 200, body: admissionReviewJson(review as { apiVersion?: unknown }, admissionRequest.uid, decision), outcome, operation };
 }
 
 async function serveConversion(request: IncomingMessage, response: ServerResponse, handle: ConversionHandler, deps: Deps): Promise<void> {
