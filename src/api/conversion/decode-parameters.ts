@@ -1,7 +1,8 @@
 import { isKnownTemplateId } from "../../domain/templates/catalog.ts";
+import { decodeParameterObject } from "../../domain/templates/parameter-object.ts";
 import { FIELD_BY_PARAMETER } from "./parameter-fields.ts";
 import type { ParameterFields } from "./parameter-fields-of.ts";
-import { isRecord, type JsonRecord } from "./json-value.ts";
+import type { JsonRecord } from "./json-value.ts";
 
 /**
  * The v1beta1 view of a v1alpha1 `spec.templateParameters` string. Never fails:
@@ -15,18 +16,12 @@ import { isRecord, type JsonRecord } from "./json-value.ts";
  */
 export function decodeParameterText(templateId: unknown, text: string | undefined): ParameterFields {
   if (text === undefined) return {};
-  if (text === "") return decodeParameterObject(templateId, {});
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    // Unparseable stored text still converts: it is kept verbatim in an annotation by the caller.
-    return {};
-  }
-  return isRecord(decoded) ? decodeParameterObject(templateId, decoded) : {};
+  const decoded = decodeParameterObject(text);
+  // Text that is not an object still converts: the caller keeps it verbatim in an annotation.
+  return decoded === undefined ? {} : fieldsOfParameters(templateId, decoded);
 }
 
-export function decodeParameterObject(templateId: unknown, parameters: JsonRecord): ParameterFields {
+export function fieldsOfParameters(templateId: unknown, parameters: JsonRecord): ParameterFields {
   const typedFamily = typeof templateId === "string" && isKnownTemplateId(templateId);
   const others: [string, string][] = [];
   const virtualMachine: JsonRecord = {};

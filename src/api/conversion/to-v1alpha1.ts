@@ -1,6 +1,6 @@
 import { API_VERSION as V1ALPHA1 } from "../v1alpha1/types.ts";
 import { ConversionAnnotations } from "./annotations.ts";
-import { decodeParameterObject, decodeParameterText } from "./decode-parameters.ts";
+import { decodeParameterText, fieldsOfParameters } from "./decode-parameters.ts";
 import { encodeParameterFields } from "./encode-parameters.ts";
 import { isRecord, jsonEqual, type JsonRecord } from "./json-value.ts";
 import { annotation, annotationsOf, withConversionAnnotations } from "./metadata.ts";
@@ -33,7 +33,7 @@ export function toV1alpha1(object: JsonRecord): JsonRecord {
   } else {
     const canonical = encodeParameterFields(fields);
     text = canonical?.text;
-    exact = canonical === undefined || jsonEqual(decodeParameterObject(rest.templateID, canonical.parsed), fields);
+    exact = canonical === undefined || jsonEqual(fieldsOfParameters(rest.templateID, canonical.parsed), fields);
   }
   const added = exact ? [] : [[ConversionAnnotations.v1beta1Parameters, JSON.stringify(fields)] as const];
   return {

@@ -9,4 +9,5 @@ export {
   DEFAULT_MEMORY,
   type VmParameters,
 } from "./vm-parameters.ts";
+export { decodeParameterObject } from "./parameter-object.ts";
 export { parseTemplateParameters, readTemplateParameters, type ParameterReading } from "./parse.ts";

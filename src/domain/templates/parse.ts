@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { redacted, showValue, type FieldError, type Validation } from "../field-error.ts";
 import { isKnownTemplateId, isParameterName, KNOWN_TEMPLATE_IDS, SORTED_PARAMETER_NAMES, type ParameterName } from "./catalog.ts";
 import { isFloatingImage } from "./image-reference.ts";
+import { decodeParameterObject } from "./parameter-object.ts";
 import { PARAMETER_SCHEMAS, type ParameterValues } from "./schema.ts";
 import {
   DEFAULT_CLOUD_INIT_CONFIG,
@@ -28,24 +29,11 @@ function parameterField(name: string): string {
   return `${PARAMETERS_FIELD}.${name}`;
 }
 
-/**
- * The JSON object in `spec.templateParameters`, or undefined when it is not one. The string may
- * hold the cloud-init user data, so a problem with it is shown redacted.
- */
+/** As `decodeParameterObject`, reporting a text that is not an object; shown redacted (it may hold cloud-init). */
 function decodeParameters(text: string | undefined, errors: FieldError[]): Readonly<Record<string, unknown>> | undefined {
-  if (text === undefined || text === "") return {};
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    // The parser's message can quote the input, which may hold cloud-init: only the fact is reported.
-    decoded = undefined;
-  }
-  if (typeof decoded === "object" && decoded !== null && !Array.isArray(decoded)) {
-    return decoded as Record<string, unknown>;
-  }
-  errors.push({ field: PARAMETERS_FIELD, value: redacted(text), message: NOT_AN_OBJECT_MESSAGE });
-  return undefined;
+  const decoded = decodeParameterObject(text);
+  if (decoded === undefined) errors.push({ field: PARAMETERS_FIELD, value: redacted(text), message: NOT_AN_OBJECT_MESSAGE });
+  return decoded;
 }
 
 /** The value to show beside an issue: the issue's own part when it has one, else the whole value. */

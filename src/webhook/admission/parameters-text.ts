@@ -5,6 +5,8 @@
  * reorder keys, change escapes and number forms).
  */
 
+import { decodeParameterObject } from "../../domain/templates/index.ts";
+
 /** What a parameters text says about one parameter. */
 export type ParameterMember =
   | { readonly state: "absent" }
@@ -12,24 +14,9 @@ export type ParameterMember =
   /** Not a JSON object: validation denies it; nothing is edited. */
   | { readonly state: "unreadable" };
 
-/**
- * The parameters as a JSON object, or undefined when the text is not one. Undefined and "" mean
- * "all defaults" (ADR 5): an object without members.
- */
-export function decodeParameters(text: string | undefined): Readonly<Record<string, unknown>> | undefined {
-  if (text === undefined || text === "") return {};
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    // Validation reports the broken text (redacted); here it only means "do not edit".
-    return undefined;
-  }
-  return typeof decoded === "object" && decoded !== null && !Array.isArray(decoded) ? (decoded as Record<string, unknown>) : undefined;
-}
-
 export function readParameter(text: string | undefined, name: string): ParameterMember {
-  const decoded = decodeParameters(text);
+  // Undefined: not a JSON object; validation denies it and nothing is edited.
+  const decoded = decodeParameterObject(text);
   if (decoded === undefined) return { state: "unreadable" };
   return Object.hasOwn(decoded, name) ? { state: "present", value: decoded[name] } : { state: "absent" };
 }
