@@ -9,6 +9,7 @@
 // 3. a real `helm install` and `helm upgrade` keep the self-signed CA (lookup of the Secret).
 // The suite's own webhook process (conversion) keeps running throughout; everything created here
 // has a unique name and is removed in afterAll.
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
@@ -17,6 +18,7 @@ import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { tenantNamespace } from "../../src/domain/tenant.ts";
+import { orderDocument } from "../support/orders.ts";
 import "./support/context.ts";
 import { applyAll, kubectl, pointWebhooksAt, serverVersion, serviceAccountKubeconfig, statusWith } from "./support/chart-cluster.ts";
 import { CHART_DIR, OPTION_SETS, ensureHelm, find, helm, plainEnv, render, renderText, parseDocs, type KubeDoc, type OptionSet } from "./support/chart-helm.ts";
@@ -105,17 +107,7 @@ describe("the chart's RBAC and webhook registration run the product end to end",
   const objects = admin.makeApiClient(k8s.CustomObjectsApi);
 
   function order(name: string, parameters: string, annotations: Record<string, string> = {}) {
-    return {
-      apiVersion: "cloudkit.openshift.io/v1alpha1",
-      kind: "VirtualMachine",
-      metadata: {
-        name,
-        namespace: ordersNs,
-        labels: { "cloudkit.openshift.io/virtualmachine-uuid": `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, "0")}` },
-        annotations: { "cloudkit.openshift.io/tenant": "chart-tenant", ...annotations },
-      },
-      spec: { templateID: "cloudkit.templates.ocp_virt_vm", templateParameters: parameters },
-    };
+    return orderDocument(parameters, { name, namespace: ordersNs, tenant: "chart-tenant", uuid: randomUUID(), annotations });
   }
   const readOrder = async (name: string) => (await objects.getNamespacedCustomObject({ group: "cloudkit.openshift.io", version: "v1alpha1", namespace: ordersNs, plural: "virtualmachines", name })) as any;
 

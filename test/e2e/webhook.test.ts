@@ -2,6 +2,7 @@
 // (test/e2e/support/webhook-process.ts) is registered with MutatingWebhookConfiguration and
 // ValidatingWebhookConfiguration pointing at it, and kubectl meets it as a user would.
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,6 +10,7 @@ import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { renewDevCertificate } from "../../src/platform/tls/dev-tls.ts";
+import { orderDocument } from "../support/orders.ts";
 import "./support/context.ts";
 import { adminKubeConfig, createNamespace, deleteNamespaceNoWait, eventually, rawRequest, uniqueName } from "./support/kube.ts";
 
@@ -39,17 +41,7 @@ async function kubectl(args: string[], stdin?: string): Promise<{ code: number; 
 }
 
 function order(name: string, parameters: Record<string, unknown> | string, annotations: Record<string, string> = {}) {
-  return {
-    apiVersion: "cloudkit.openshift.io/v1alpha1",
-    kind: "VirtualMachine",
-    metadata: {
-      name,
-      namespace: ordersNs,
-      labels: { "cloudkit.openshift.io/virtualmachine-uuid": `00000000-0000-4000-8000-${String(Math.floor(Math.random() * 1e12)).padStart(12, "0")}` },
-      annotations: { "cloudkit.openshift.io/tenant": "my-tenant", ...annotations },
-    },
-    spec: { templateID: "cloudkit.templates.ocp_virt_vm", templateParameters: typeof parameters === "string" ? parameters : JSON.stringify(parameters) },
-  };
+  return orderDocument(parameters, { name, namespace: ordersNs, tenant: "my-tenant", uuid: randomUUID(), annotations });
 }
 
 async function readOrder(name: string, version = "v1alpha1") {

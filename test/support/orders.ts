@@ -5,7 +5,7 @@ export const PARITY_SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOn
 /** A v1alpha1 order document like fulfillment-service writes, with parameters as given. */
 export function orderDocument(
   parameters: Record<string, unknown> | string,
-  meta: { name?: string; namespace?: string; tenant?: string; uuid?: string; managedBy?: string } = {},
+  meta: { name?: string; namespace?: string; tenant?: string; uuid?: string; managedBy?: string; annotations?: Record<string, string> } = {},
 ) {
   return {
     apiVersion: "cloudkit.openshift.io/v1alpha1",
@@ -17,6 +17,7 @@ export function orderDocument(
       annotations: {
         "cloudkit.openshift.io/tenant": meta.tenant ?? "my-tenant",
         ...(meta.managedBy ? { "cloudkit.openshift.io/managed-by": meta.managedBy } : {}),
+        ...meta.annotations,
       },
     },
     spec: {
