@@ -12,23 +12,11 @@
  *
  * Prints `listening on port N` on stdout; stops on SIGTERM/SIGINT.
  */
-import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { parseArgs } from "node:util";
+import { serverArgs } from "./support/server-args.ts";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: "0" },
-    "bind-address": { type: "string", default: "127.0.0.1" },
-    cert: { type: "string" },
-    key: { type: "string" },
-  },
-});
-if (!values.cert || !values.key) {
-  process.stderr.write("usage: webhook-floor --cert <file> --key <file> [--port 0] [--bind-address 127.0.0.1]\n");
-  process.exit(2);
-}
+const args = serverArgs("webhook-floor");
 
 const LIMIT = 8 * 1024 * 1024;
 
@@ -56,7 +44,7 @@ function reply(response: import("node:http").ServerResponse, status: number, bod
   response.end(text);
 }
 
-const server = createServer({ cert: readFileSync(values.cert), key: readFileSync(values.key), minVersion: "TLSv1.2" }, (request, response) => {
+const server = createServer({ cert: args.cert, key: args.key, minVersion: "TLSv1.2" }, (request, response) => {
   if (request.method !== "POST") return reply(response, 404, { error: "not found" });
   const chunks: Buffer[] = [];
   let size = 0;
@@ -78,7 +66,7 @@ const server = createServer({ cert: readFileSync(values.cert), key: readFileSync
   });
 });
 
-server.listen(Number(values.port), values["bind-address"], () => {
+server.listen(args.port, args.bindAddress, () => {
   process.stdout.write(`webhook-floor: listening on port ${(server.address() as AddressInfo).port}\n`);
 });
 const stop = () => {

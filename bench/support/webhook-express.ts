@@ -8,10 +8,9 @@
  * Environment as the real webhook: CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, LOG_LEVEL (default info).
  * Prints `listening on port N` on stdout; logs (pino, JSON) also go to stdout, as in the real one.
  */
-import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { parseArgs } from "node:util";
+import { serverArgs } from "./server-args.ts";
 import express, { type Request, type Response } from "express";
 import { createLogger } from "../../src/platform/logger.ts";
 import { mutateDataVolume, mutateOrder, validateOrderAdmission } from "../../src/webhook/admission/index.ts";
@@ -21,18 +20,7 @@ import { answerAdmissionReview, type AdmissionEndpoint } from "../../src/webhook
 import { WebhookMetrics } from "../../src/webhook/metrics.ts";
 import { standaloneStorageClasses } from "../../src/webhook/storage-class-source.ts";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: "0" },
-    "bind-address": { type: "string", default: "127.0.0.1" },
-    cert: { type: "string" },
-    key: { type: "string" },
-  },
-});
-if (!values.cert || !values.key) {
-  process.stderr.write("usage: webhook-express --cert <file> --key <file> [--port 0]\n");
-  process.exit(2);
-}
+const args = serverArgs("webhook-express");
 
 const logger = createLogger({ name: "osac-vm-webhook-express", level: (process.env.LOG_LEVEL ?? "info") as "info" });
 const metrics = new WebhookMetrics();
@@ -77,8 +65,8 @@ app.post("/convert", (request: Request, response: Response) => {
   metrics.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
 });
 
-const server = createServer({ cert: readFileSync(values.cert), key: readFileSync(values.key), minVersion: "TLSv1.2" }, app);
-server.listen(Number(values.port), values["bind-address"], () => {
+const server = createServer({ cert: args.cert, key: args.key, minVersion: "TLSv1.2" }, app);
+server.listen(args.port, args.bindAddress, () => {
   process.stdout.write(`webhook-express: listening on port ${(server.address() as AddressInfo).port}\n`);
 });
 const stop = () => {
