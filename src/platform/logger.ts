@@ -1,4 +1,5 @@
 import { pino, type Logger, type LevelWithSilent } from "pino";
+import { BatchedOutput } from "./batched-output.ts";
 
 export type { Logger };
 
@@ -22,6 +23,6 @@ export function createLogger(options: { level: LevelWithSilent; name: string; de
         censor: "[REDACTED]",
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? new BatchedOutput(1),
   );
 }
