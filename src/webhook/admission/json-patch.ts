@@ -1,3 +1,4 @@
+import { jsonStringLiteral } from "../../platform/json-text.ts";
 import { jsonEqual } from "./decision.ts";
 import type { JsonPatchOperation } from "./types.ts";
 
@@ -13,6 +14,23 @@ export function unescapePointerToken(token: string): string {
 /** The pointer to a member path, e.g. `["metadata", "annotations", "a/b"]` → `/metadata/annotations/a~1b`. */
 export function pointer(...tokens: readonly string[]): string {
   return tokens.map((token) => `/${escapePointerToken(token)}`).join("");
+}
+
+/**
+ * The patch as JSON text, as `JSON.stringify(patch)` gives it, with string values (the rewritten
+ * `templateParameters`, kilobytes long) through the fast literal.
+ */
+export function jsonPatchText(patch: readonly JsonPatchOperation[]): string {
+  let text = "[";
+  for (const [index, operation] of patch.entries()) {
+    if (index > 0) text += ",";
+    text += `{"op":${JSON.stringify(operation.op)},"path":${JSON.stringify(operation.path)}`;
+    if (operation.value !== undefined) {
+      text += `,"value":${typeof operation.value === "string" ? jsonStringLiteral(operation.value) : JSON.stringify(operation.value)}`;
+    }
+    text += "}";
+  }
+  return `${text}]`;
 }
 
 export class JsonPatchError extends Error {

@@ -28,6 +28,10 @@ beforeAll(async () => {
           handle: () => ({ allowed: true, warnings: [], patch: [{ op: "replace", path: "/spec/templateParameters", value: UNICODE_TEXT }] }),
         },
         "/deny": { name: "deny", handle: () => ({ allowed: false, warnings: [], status: { code: 422, reason: "Invalid", message: "spec.x: bad" } }) },
+        "/deny-unicode": {
+          name: "deny-unicode",
+          handle: () => ({ allowed: false, warnings: [], status: { code: 422, reason: "Invalid", message: 'spec.motd: "héllo 😀" is not accepted' } }),
+        },
         "/allow": { name: "allow", handle: () => ({ allowed: true, warnings: [] }) },
         "/boom": {
           name: "boom",
@@ -51,19 +55,21 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function post(path: string, body: string | Buffer, method = "POST"): Promise<{ status: number; body: any; text: string }> {
+function post(path: string, body: string | Buffer, method = "POST"): Promise<{ status: number; body: any; text: string; bytes: number; contentLength: number }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, path, method, headers: { "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (chunk) => (text += chunk));
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString("utf8");
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
         } catch {
           parsed = undefined;
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed, text });
+        resolve({ status: res.statusCode ?? 0, body: parsed, text, bytes: raw.length, contentLength: Number(res.headers["content-length"]) });
       });
     });
     req.on("error", reject);
@@ -106,6 +112,21 @@ describe("admission endpoints", () => {
     expect(response.body.response.allowed).toBe(true);
     const decoded = JSON.parse(Buffer.from(response.body.response.patch, "base64").toString("utf8"));
     expect(decoded).toStrictEqual([{ op: "replace", path: "/spec/templateParameters", value: UNICODE_TEXT }]);
+  });
+
+  it.each(["/mutate", "/mutate-unicode", "/deny", "/allow"])("GIVEN the ASCII answer of %s THEN content-length counts its bytes", async (path) => {
+    const response = await post(path, review());
+    expect(response.status).toBe(200);
+    expect(response.contentLength).toBe(response.bytes);
+    expect(response.text).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it("GIVEN an answer with non-ASCII text THEN it is sent as UTF-8, content-length counts bytes, and the text arrives exactly", async () => {
+    const response = await post("/deny-unicode", review());
+    expect(response.status).toBe(200);
+    expect(response.contentLength).toBe(response.bytes);
+    expect(response.bytes).toBeGreaterThan(response.text.length);
+    expect(response.body.response.status.message).toBe('spec.motd: "héllo 😀" is not accepted');
   });
 
   it("GIVEN nothing to change THEN there is no patch and no patchType", async () => {
