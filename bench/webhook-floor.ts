@@ -8,21 +8,48 @@
  *
  * No routing table, no metrics, no logging, no validation beyond "has request.uid".
  *
- *   node --import tsx bench/webhook-floor.ts --port 0 --cert tls.crt --key tls.key
+ * With `--same-answer` (the bench's "floor, same answer" server) a mutating CREATE is answered
+ * with the patch ours sends for it, worked out once (by ours' `mutateOrder`) and then reused: the
+ * floor's work plus the cost of carrying an answer that size, which JSON Patch makes ~8 KB for a
+ * defaulted storage class, since the patch must replace the whole parameters string.
+ *
+ *   node --import tsx bench/webhook-floor.ts --port 0 --cert tls.crt --key tls.key [--same-answer]
  *
  * Prints `listening on port N` on stdout; stops on SIGTERM/SIGINT.
  */
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { Labels } from "../src/api/well-known.ts";
+import { mutateOrder } from "../src/webhook/admission/index.ts";
+import type { AdmissionRequest } from "../src/webhook/admission/types.ts";
 import { serverArgs } from "./support/server-args.ts";
 
-const args = serverArgs("webhook-floor");
+const args = serverArgs("webhook-floor", ["same-answer"]);
+const sameAnswer = args.switches.has("same-answer");
 
 const LIMIT = 8 * 1024 * 1024;
 
 interface Review {
   apiVersion?: string;
-  request?: { uid?: string; desiredAPIVersion?: string; objects?: Record<string, unknown>[] };
+  request?: { uid?: string; operation?: string; desiredAPIVersion?: string; objects?: Record<string, unknown>[] };
+}
+
+/** `--same-answer`: the base64 patch of the first mutating CREATE, sent for every one after it. */
+let mutateCreatePatch: string | undefined;
+
+function patchFor(path: string, review: Review): string | undefined {
+  if (!sameAnswer || path !== "/mutate/virtualmachines" || review.request?.operation !== "CREATE") return undefined;
+  mutateCreatePatch ??= Buffer.from(
+    JSON.stringify(
+      mutateOrder(review.request as AdmissionRequest, {
+        storageClasses: { defaultClass: () => undefined, exists: () => undefined },
+        managedBy: { defaultMode: "aap" },
+        envStorageClass: "standard",
+        tenantNamespaceLabel: Labels.tenantNamespace,
+      }).patch,
+    ),
+  ).toString("base64");
+  return mutateCreatePatch;
 }
 
 function answer(path: string, review: Review): object {
@@ -35,7 +62,12 @@ function answer(path: string, review: Review): object {
       response: { uid: request.uid, convertedObjects: (request.objects ?? []).map((object) => ({ ...object, apiVersion: to })), result: { status: "Success" } },
     };
   }
-  return { apiVersion: review.apiVersion ?? "admission.k8s.io/v1", kind: "AdmissionReview", response: { uid: request.uid, allowed: true } };
+  const patch = patchFor(path, review);
+  return {
+    apiVersion: review.apiVersion ?? "admission.k8s.io/v1",
+    kind: "AdmissionReview",
+    response: { uid: request.uid, allowed: true, ...(patch ? { patchType: "JSONPatch", patch } : {}) },
+  };
 }
 
 function reply(response: import("node:http").ServerResponse, status: number, body: object): void {

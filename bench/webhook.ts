@@ -9,15 +9,19 @@
  *    measured window ÷ reviews answered in it: honest even when the machine is shared.
  *  - Latency phases first: open loop at a fixed 1,000 reviews/s for 10 s (floor and ours), repeated
  *    (up to 3 attempts) when another process took more than 5 % of a pinned CPU.
- *  - Saturation phases: closed loop (a fixed number of requests in flight), in 2 rounds; within a
- *    round, per scenario, the three servers one after the other. The tables show each server's
- *    least disturbed round and the other round's CPU per review beside it.
+ *  - Saturation phases: closed loop (a fixed number of requests in flight), in 4 rounds; within a
+ *    round, per scenario, the three servers one after the other, in reverse order every other
+ *    round. The machine's speed drifts (up to 2× over minutes, for all processes alike), so a
+ *    ratio to the floor is taken within each round, where the two ran seconds apart, and the
+ *    tables show the median of those paired ratios, and each server's median CPU per review.
+ *    Throughput and latency come from the server's least disturbed round.
  *  - Every answer is checked (uid, allowed, patch / converted objects); any failure fails the bench.
  *
  * Options: --quick (shorter phases), --profile (ours runs with --cpu-prof; the file is named at the
  * end), --trace-gc (every server logs its GCs to its stdout log), --keep (keep the scratch directory
- * with the servers' logs), --only <regexp> (scenarios by name), --servers floor,ours,express,
- * --no-latency, --no-saturation, --json <file>, --ours-node-args="<node/V8 flags>" (e.g. GC settings to try on ours),
+ * with the servers' logs), --only <regexp> (scenarios by name), --servers floor,ours,express (also
+ * floor-same-answer: the floor sending ours' patch for mutate CREATE, see bench/webhook-floor.ts),
+ * --no-latency, --no-saturation, --rounds <n> (saturation rounds, default 4), --json <file>, --ours-node-args="<node/V8 flags>" (e.g. GC settings to try on ours),
  * --log-level <level> (LOG_LEVEL of ours and express, default info; the log checks expect info),
  * --log-to pipe|file (servers write their stdout log to a pipe that this process drains into a file,
  * as a container runtime does: the default; or straight to the file).
@@ -48,6 +52,7 @@ const { values: flags } = parseArgs({
     "ours-node-args": { type: "string" },
     "log-level": { type: "string", default: "info" },
     "log-to": { type: "string", default: "pipe" },
+    rounds: { type: "string", default: "4" },
   },
 });
 
@@ -55,9 +60,9 @@ const TARGETS = { cpuRatio: 1.6, throughput: 5_000, p99Ms: 10, latencyRate: 1_00
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const WARMUP_MS = flags.quick ? 500 : 1_000;
-const SATURATION_MS = flags.quick ? 1_500 : 3_500;
-/** Saturation phases run in this many rounds; the tables show each server's least disturbed round. */
-const ROUNDS = 2;
+const SATURATION_MS = flags.quick ? 1_500 : 2_500;
+/** Saturation phases run in this many rounds; ratios to the floor are paired within a round. */
+const ROUNDS = Math.max(1, Number(flags.rounds) || 4);
 const LATENCY_MS = flags.quick ? 4_000 : 10_000;
 const ADMISSION_IN_FLIGHT = 16;
 const CONVERSION_IN_FLIGHT = 4;
@@ -132,6 +137,8 @@ interface Row {
    * because another process took more than DISTURBED of a pinned CPU.
    */
   readonly discarded: readonly PhaseResult[];
+  /** Saturation: every round's result, in round order (index r pairs with the floor's index r). */
+  readonly rounds?: readonly PhaseResult[];
 }
 
 /** Share of the server's or the load generator's CPU that other processes may take before a latency phase is repeated. */
@@ -214,6 +221,12 @@ async function main(): Promise<number> {
   delete baseEnv.KUBERNETES_SERVICE_HOST;
   const specs: Record<string, ServerSpec> = {
     floor: { name: "floor", args: ["--import", "tsx", "bench/webhook-floor.ts", "--port", "0", "--cert", certificate.certFile, "--key", certificate.keyFile], env: baseEnv, caFile: certificate.caFile },
+    "floor-same-answer": {
+      name: "floor-same-answer",
+      args: ["--import", "tsx", "bench/webhook-floor.ts", "--port", "0", "--cert", certificate.certFile, "--key", certificate.keyFile, "--same-answer"],
+      env: baseEnv,
+      caFile: certificate.caFile,
+    },
     ours: {
       name: "ours",
       // Node 20 refuses --cpu-prof in NODE_OPTIONS: it goes on node's command line.
@@ -272,7 +285,7 @@ async function main(): Promise<number> {
         ...(mode === "open" ? { rate: TARGETS.latencyRate } : {}),
         warmupMs: mode === "open" ? 2_000 : WARMUP_MS,
         durationMs: mode === "open" ? LATENCY_MS : SATURATION_MS,
-        expect: server.name === "floor" ? floorExpect(scenario) : scenario.expect,
+        expect: server.name.startsWith("floor") ? floorExpect(scenario) : scenario.expect,
       };
     };
     const attempt = async (server: RunningServer, scenario: Scenario, mode: "closed" | "open"): Promise<PhaseResult> => {
@@ -289,12 +302,12 @@ async function main(): Promise<number> {
     };
 
     // Latency first: it is the measurement most sensitive to other load, so it gets the retry budget.
-    // The express variant is compared at saturation only.
+    // The express variant and the floor with ours' answers are compared at saturation only.
     for (const name of flags["no-latency"] ? [] : LATENCY_SCENARIOS) {
       const scenario = SCENARIOS.find((candidate) => candidate.name === name);
       if (!scenario) continue;
       log(`${scenario.name} at ${fmt(TARGETS.latencyRate)}/s`);
-      for (const server of servers.filter((candidate) => candidate.name !== "express")) {
+      for (const server of servers.filter((candidate) => candidate.name === "floor" || candidate.name === "ours")) {
         const attempts: PhaseResult[] = [];
         for (;;) {
           const result = await attempt(server, scenario, "open");
@@ -313,7 +326,8 @@ async function main(): Promise<number> {
       log(`saturation, round ${round} of ${ROUNDS}`);
       for (const scenario of SCENARIOS) {
         log(` ${scenario.name} (${kb(bodyFiles.get(scenario)!.bytes)} KB body)`);
-        for (const server of servers) {
+        // Reversed every other round, so that a steady drift favours no server.
+        for (const server of round % 2 === 1 ? servers : [...servers].reverse()) {
           const key = `${scenario.name}\u0000${server.name}`;
           rounds.set(key, [...(rounds.get(key) ?? []), await attempt(server, scenario, "closed")]);
         }
@@ -325,7 +339,7 @@ async function main(): Promise<number> {
         const results = rounds.get(`${scenario.name}\u0000${server.name}`) ?? [];
         if (results.length === 0) continue;
         const best = results.reduce((a, b) => (disturbance(b) < disturbance(a) ? b : a));
-        rows.push({ scenario, server: server.name, mode: "closed", result: best, discarded: results.filter((other) => other !== best) });
+        rows.push({ scenario, server: server.name, mode: "closed", result: best, discarded: results.filter((other) => other !== best), rounds: results });
       }
     }
 
@@ -387,9 +401,30 @@ function bodySizes(rows: Row[]): Map<string, number> {
   return new Map(rows.map((row) => [row.scenario.name, Buffer.byteLength(row.scenario.body)]));
 }
 
-/** CPU per review (÷ objects) of the rounds not shown. */
-function otherRounds(row: Row, objects: number): string {
-  return row.discarded.map((result) => fmt(cpuPerReviewUs(result) / objects, 1)).join(", ") || "—";
+/** CPU per review (÷ objects) of every round, in round order. */
+function eachRound(row: Row, objects: number): string {
+  return (row.rounds ?? [row.result]).map((result) => fmt(cpuPerReviewUs(result) / objects, 1)).join(", ");
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Median CPU per review over the rounds (saturation), or the one result (latency). */
+const medianCpuUs = (row: Row) => median((row.rounds ?? [row.result]).map(cpuPerReviewUs));
+
+/**
+ * Ours ÷ floor, taken within each round (the two ran seconds apart, so the machine's drift
+ * cancels): the median, and the range over the rounds.
+ */
+function pairedRatio(row: Row, floor: Row | undefined): { median: number; low: number; high: number } {
+  if (!floor) return { median: Number.NaN, low: Number.NaN, high: Number.NaN };
+  const ours = row.rounds ?? [row.result];
+  const base = floor.rounds ?? [floor.result];
+  const ratios = ours.slice(0, base.length).map((result, index) => cpuPerReviewUs(result) / cpuPerReviewUs(base[index]!));
+  return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
 }
 
 function renderReport(rows: Row[], machine: { node: string; cpus: number; cpuModel: string; memoryGb: number; loadBefore: string }, probes: string[], logChecks: string[], sizes: Map<string, number>): string {
@@ -404,17 +439,20 @@ function renderReport(rows: Row[], machine: { node: string; cpus: number; cpuMod
   const admission = rows.filter((row) => row.scenario.kind === "admission" && row.mode === "closed");
   if (admission.length > 0) {
     out.push(
-      `### Admission reviews, saturated (closed loop, ${ADMISSION_IN_FLIGHT} in flight over ${ADMISSION_IN_FLIGHT} keep-alive connections, ${SATURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; of ${ROUNDS} rounds, the least disturbed)`,
+      `### Admission reviews, saturated (closed loop, ${ADMISSION_IN_FLIGHT} in flight over ${ADMISSION_IN_FLIGHT} keep-alive connections, ${SATURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} rounds)`,
       "",
-      "| scenario | body KB | server | reviews | server CPU µs/review | other round | floor CPU µs/review | ratio | throughput/s | server CPU busy | 1-core capacity/s (10⁶/µs) | p50 ms | p99 ms | load gen CPU busy | others on CPU 0 / 1 |",
+      "CPU per review is the median over the rounds; the ratio is the median of the rounds' ratios to the floor (range in brackets); reviews, throughput, busy, latency and others are from the least disturbed round.",
+      "",
+      "| scenario | body KB | server | reviews | server CPU µs/review | each round | floor CPU µs/review | ratio (range) | throughput/s | server CPU busy | 1-core capacity/s (10⁶/µs) | p50 ms | p99 ms | load gen CPU busy | others on CPU 0 / 1 |",
       "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const row of admission) {
       const floor = floorOf(row);
-      const ours = cpuPerReviewUs(row.result);
-      const base = floor ? cpuPerReviewUs(floor.result) : Number.NaN;
+      const ours = medianCpuUs(row);
+      const base = floor ? medianCpuUs(floor) : Number.NaN;
+      const ratio = pairedRatio(row, floor);
       out.push(
-        `| ${row.scenario.name} | ${kb(sizes.get(row.scenario.name) ?? 0)} | ${row.server} | ${fmt(row.result.reviews)} | ${fmt(ours, 1)} | ${otherRounds(row, 1)} | ${fmt(base, 1)} | ${fmt(ours / base, 2)} | ${fmt(perSecond(row.result))} | ${busy(row.result.serverCpuS, row.result)} | ${fmt(1e6 / ours)} | ${fmt(row.result.latencyMs.p50, 2)} | ${fmt(row.result.latencyMs.p99, 2)} | ${busy(row.result.loaderCpuS, row.result)} | ${others(row.result)} |`,
+        `| ${row.scenario.name} | ${kb(sizes.get(row.scenario.name) ?? 0)} | ${row.server} | ${fmt(row.result.reviews)} | ${fmt(ours, 1)} | ${eachRound(row, 1)} | ${fmt(base, 1)} | ${fmt(ratio.median, 2)} (${fmt(ratio.low, 2)}–${fmt(ratio.high, 2)}) | ${fmt(perSecond(row.result))} | ${busy(row.result.serverCpuS, row.result)} | ${fmt(1e6 / ours)} | ${fmt(row.result.latencyMs.p50, 2)} | ${fmt(row.result.latencyMs.p99, 2)} | ${busy(row.result.loaderCpuS, row.result)} | ${others(row.result)} |`,
       );
     }
     out.push("");
@@ -423,18 +461,19 @@ function renderReport(rows: Row[], machine: { node: string; cpus: number; cpuMod
   const conversion = rows.filter((row) => row.scenario.kind === "conversion" && row.mode === "closed");
   if (conversion.length > 0) {
     out.push(
-      `### ConversionReviews of ${CONVERSION_OBJECTS} objects, saturated (closed loop, ${CONVERSION_IN_FLIGHT} in flight, ${SATURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; of ${ROUNDS} rounds, the least disturbed)`,
+      `### ConversionReviews of ${CONVERSION_OBJECTS} objects, saturated (closed loop, ${CONVERSION_IN_FLIGHT} in flight, ${SATURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, ${ROUNDS} rounds; medians and the least disturbed round as above)`,
       "",
-      "| scenario | body KB | server | reviews | objects | server CPU µs/object | other round | floor CPU µs/object | ratio | objects/s (wall) | objects per server CPU-second | server CPU busy | p50 ms | p99 ms | answer KB | others on CPU 0 / 1 |",
+      "| scenario | body KB | server | reviews | objects | server CPU µs/object | each round | floor CPU µs/object | ratio (range) | objects/s (wall) | objects per server CPU-second | server CPU busy | p50 ms | p99 ms | answer KB | others on CPU 0 / 1 |",
       "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const row of conversion) {
       const floor = floorOf(row);
       const objects = row.scenario.objects ?? 1;
-      const ours = cpuPerReviewUs(row.result) / objects;
-      const base = floor ? cpuPerReviewUs(floor.result) / objects : Number.NaN;
+      const ours = medianCpuUs(row) / objects;
+      const base = floor ? medianCpuUs(floor) / objects : Number.NaN;
+      const ratio = pairedRatio(row, floor);
       out.push(
-        `| ${row.scenario.name} | ${kb(sizes.get(row.scenario.name) ?? 0)} | ${row.server} | ${fmt(row.result.reviews)} | ${fmt(row.result.reviews * objects)} | ${fmt(ours, 1)} | ${otherRounds(row, objects)} | ${fmt(base, 1)} | ${fmt(ours / base, 2)} | ${fmt(perSecond(row.result) * objects)} | ${fmt((row.result.reviews * objects) / row.result.serverCpuS)} | ${busy(row.result.serverCpuS, row.result)} | ${fmt(row.result.latencyMs.p50, 2)} | ${fmt(row.result.latencyMs.p99, 2)} | ${kb(row.result.responseBytes)} | ${others(row.result)} |`,
+        `| ${row.scenario.name} | ${kb(sizes.get(row.scenario.name) ?? 0)} | ${row.server} | ${fmt(row.result.reviews)} | ${fmt(row.result.reviews * objects)} | ${fmt(ours, 1)} | ${eachRound(row, objects)} | ${fmt(base, 1)} | ${fmt(ratio.median, 2)} (${fmt(ratio.low, 2)}–${fmt(ratio.high, 2)}) | ${fmt(perSecond(row.result) * objects)} | ${fmt((row.result.reviews * objects) / row.result.serverCpuS)} | ${busy(row.result.serverCpuS, row.result)} | ${fmt(row.result.latencyMs.p50, 2)} | ${fmt(row.result.latencyMs.p99, 2)} | ${kb(row.result.responseBytes)} | ${others(row.result)} |`,
       );
     }
     out.push("");
@@ -466,8 +505,8 @@ function renderReport(rows: Row[], machine: { node: string; cpus: number; cpuMod
     for (const row of ours.filter((candidate) => candidate.scenario.kind === "admission" && candidate.mode === "closed")) {
       const floor = floorOf(row);
       if (floor) {
-        const ratio = cpuPerReviewUs(row.result) / cpuPerReviewUs(floor.result);
-        out.push(`| CPU/review ≤ ${TARGETS.cpuRatio} × floor | ${row.scenario.name} | ${fmt(ratio, 2)} × | ${yes(ratio <= TARGETS.cpuRatio)} |`);
+        const ratio = pairedRatio(row, floor);
+        out.push(`| CPU/review ≤ ${TARGETS.cpuRatio} × floor | ${row.scenario.name} | ${fmt(ratio.median, 2)} × (rounds ${fmt(ratio.low, 2)}–${fmt(ratio.high, 2)}) | ${yes(ratio.median <= TARGETS.cpuRatio)} |`);
       }
     }
     for (const row of ours.filter((candidate) => candidate.scenario.kind === "admission" && candidate.mode === "closed")) {
