@@ -211,17 +211,23 @@ function logDecision(logger: Logger, webhook: string, request: AdmissionRequest,
   );
 }
 
+/**
+ * Answers up to this size that are ASCII go to node:http as a string; larger ones (ConversionReviews
+ * of a whole LIST) as a Buffer, so that no second copy of them is made as a string on the V8 heap.
+ */
+const STRING_ANSWER_MAX_CHARS = 64 * 1024;
+
 function send(response: ServerResponse, status: number, body: object | string): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  if (Buffer.byteLength(text, "utf8") === text.length) {
+  const ascii = Buffer.byteLength(text, "utf8") === text.length;
+  if (ascii && text.length <= STRING_ANSWER_MAX_CHARS) {
     // One byte per character: the length is known, and node:http sends the headers and a string
     // body in one write (a Buffer body goes as a second buffer that TLS copies into the first).
     response.writeHead(status, { "content-type": "application/json", "content-length": text.length });
     response.end(text, "latin1");
     return;
   }
-  // Encode once: Buffer.byteLength and end(string) would each encode a large conversion answer.
-  const bytes = Buffer.from(text, "utf8");
+  const bytes = Buffer.from(text, ascii ? "latin1" : "utf8");
   response.writeHead(status, { "content-type": "application/json", "content-length": bytes.length });
   response.end(bytes);
 }
