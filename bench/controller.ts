@@ -130,6 +130,21 @@ const yes = (ok: boolean) => (ok ? "yes" : "**no**");
 
 const scratch = mkdtempSync(join(tmpdir(), "osac-controller-bench-"));
 const profileDir = flags.profile ? mkdtempSync(join(tmpdir(), "osac-controller-profiles-")) : undefined;
+
+/** The controller under test, started as this run's flags say (runtime, concurrency, profile, log level). */
+function startBenchController(name: string, kubeconfigPath: string, databaseUrl: string, dir: string): Promise<ControllerProcess> {
+  return startControllerProcess({
+    name,
+    kubeconfigPath,
+    databaseUrl,
+    dir,
+    ...(CONTROLLER_CONCURRENCY ? { concurrency: CONTROLLER_CONCURRENCY } : {}),
+    ...(profileDir ? { profileDir } : {}),
+    ...(controllerEntry ? { entry: controllerEntry } : {}),
+    env: controllerEnv,
+    logLevel: flags["log-level"],
+  });
+}
 onCleanup(
   "scratch directory",
   async () => {
@@ -301,17 +316,7 @@ async function latencyPhase(adminUrl: string): Promise<LatencyResults> {
   const stopWatches = onCleanup("watches", async () => watches.forEach((watch) => watch.stop()), () => watches.forEach((watch) => watch.stop()));
 
   log(`A: starting the controller (PostgreSQL mode)`);
-  const controller = await startControllerProcess({
-    name: "latency",
-    kubeconfigPath: cluster.cp.kubeconfigPath,
-    databaseUrl,
-    dir: scratch,
-    ...(CONTROLLER_CONCURRENCY ? { concurrency: CONTROLLER_CONCURRENCY } : {}),
-    ...(profileDir ? { profileDir } : {}),
-    ...(controllerEntry ? { entry: controllerEntry } : {}),
-    env: controllerEnv,
-    logLevel: flags["log-level"],
-  });
+  const controller = await startBenchController("latency", cluster.cp.kubeconfigPath, databaseUrl, scratch);
   const readyMs = await waitControllerReady(controller, 60_000);
   const controllerStartMs = controller.startMs + readyMs;
   const controllerSpawnedAt = performance.now() - controllerStartMs;
@@ -580,17 +585,7 @@ async function memoryPhase(adminUrl: string): Promise<MemoryResults> {
   for (const order of orders.slice(0, TENANTS)) await rest.request("POST", "/api/v1/namespaces", { body: tenantNamespaceObject(order) });
 
   const startController = async (name: string) => {
-    const controller = await startControllerProcess({
-      name,
-      kubeconfigPath: cp.kubeconfigPath,
-      databaseUrl,
-      dir: scratch,
-      ...(CONTROLLER_CONCURRENCY ? { concurrency: CONTROLLER_CONCURRENCY } : {}),
-      ...(profileDir ? { profileDir } : {}),
-      ...(controllerEntry ? { entry: controllerEntry } : {}),
-      env: controllerEnv,
-      logLevel: flags["log-level"],
-    });
+    const controller = await startBenchController(name, cp.kubeconfigPath, databaseUrl, scratch);
     const startedAt = performance.now() - controller.startMs;
     return { controller, startedAt, readyMs: controller.startMs + (await waitControllerReady(controller, 300_000)) };
   };
