@@ -19,10 +19,10 @@
  */
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { Labels } from "../src/api/well-known.ts";
 import { mutateOrder } from "../src/webhook/admission/index.ts";
 import type { AdmissionRequest } from "../src/webhook/admission/types.ts";
 import { serverArgs } from "./support/server-args.ts";
+import { BENCH_ADMISSION_DEPS } from "./support/webhook-deps.ts";
 
 const args = serverArgs("webhook-floor", ["same-answer"]);
 const sameAnswer = args.switches.has("same-answer");
@@ -41,12 +41,7 @@ function patchFor(path: string, review: Review): string | undefined {
   if (!sameAnswer || path !== "/mutate/virtualmachines" || review.request?.operation !== "CREATE") return undefined;
   mutateCreatePatch ??= Buffer.from(
     JSON.stringify(
-      mutateOrder(review.request as AdmissionRequest, {
-        storageClasses: { defaultClass: () => undefined, exists: () => undefined },
-        managedBy: { defaultMode: "aap" },
-        envStorageClass: "standard",
-        tenantNamespaceLabel: Labels.tenantNamespace,
-      }).patch,
+      mutateOrder(review.request as AdmissionRequest, BENCH_ADMISSION_DEPS).patch,
     ),
   ).toString("base64");
   return mutateCreatePatch;

@@ -14,22 +14,16 @@ import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { openSync } from "node:fs";
-import { Labels } from "../../src/api/well-known.ts";
 import { BatchedOutput } from "../../src/platform/batched-output.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { mutateOrder, validateOrderAdmission } from "../../src/webhook/admission/index.ts";
-import type { AdmissionDeps } from "../../src/webhook/admission/types.ts";
 import { reviewConversion } from "../../src/webhook/conversion/review.ts";
 import { createReviewDispatcher } from "../../src/webhook/http/review-endpoints.ts";
 import { WebhookMetrics } from "../../src/webhook/metrics.ts";
+import { BENCH_ADMISSION_DEPS } from "./webhook-deps.ts";
 import { mutateCreateReview, updateReview, validateCreateReview } from "./webhook-reviews.ts";
 
-const deps: AdmissionDeps = {
-  storageClasses: { defaultClass: () => undefined, exists: () => undefined },
-  managedBy: { defaultMode: "aap" },
-  envStorageClass: "standard",
-  tenantNamespaceLabel: Labels.tenantNamespace,
-};
+const deps = BENCH_ADMISSION_DEPS;
 // The server's own log output (batched writes), to /dev/null.
 const logger = createLogger({ name: "osac-vm-webhook", level: "info", destination: new BatchedOutput(openSync("/dev/null", "w")) as unknown as NodeJS.WritableStream });
 /** Wall time inside the decision functions (no I/O there, so it is their CPU time), per block. */

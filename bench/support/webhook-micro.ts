@@ -23,17 +23,14 @@ import { createLogger } from "../../src/platform/logger.ts";
 import { effectiveParameters } from "../../src/webhook/admission/effective-parameters.ts";
 import { mutateOrder, validateOrderAdmission } from "../../src/webhook/admission/index.ts";
 import { appendParameter, readParameter } from "../../src/webhook/admission/parameters-text.ts";
-import type { AdmissionDeps, AdmissionRequest } from "../../src/webhook/admission/types.ts";
+import type { AdmissionRequest } from "../../src/webhook/admission/types.ts";
 import { reviewConversion } from "../../src/webhook/conversion/review.ts";
 import { admissionReviewJson } from "../../src/webhook/http/review-endpoints.ts";
 import { WebhookMetrics } from "../../src/webhook/metrics.ts";
+import { BENCH_ADMISSION_DEPS } from "./webhook-deps.ts";
 import { conversionReview, mutateCreateReview, updateReview, V1ALPHA1, V1BETA1, validateCreateReview } from "./webhook-reviews.ts";
 
-const deps: AdmissionDeps = {
-  storageClasses: { defaultClass: () => undefined, exists: () => undefined },
-  managedBy: { defaultMode: "aap" },
-  envStorageClass: "standard",
-};
+const deps = BENCH_ADMISSION_DEPS;
 
 let sink: unknown;
 function time(name: string, iterations: number, body: () => unknown): void {
