@@ -19,6 +19,7 @@ export {
   type VmParameters,
 } from "./vm-parameters.ts";
 export { describeJsonKind } from "./json-kind.ts";
+export { isFloatingImage, parseImageReference, type ImageReference } from "./image-reference.ts";
 export { describeJsonSyntaxError, findJsonSyntaxError, type JsonSyntaxError } from "./json-syntax.ts";
 export { normalizedParameters, type NormalizedValue } from "./normalized.ts";
 export { decodeParameterObject } from "./parameter-object.ts";

@@ -1,5 +1,5 @@
 import { redacted } from "../field-error.ts";
-import { parameterSpecs, type ParameterName } from "./catalog.ts";
+import type { ParameterName, ParameterSpec } from "./catalog.ts";
 import type { VmParameters } from "./vm-parameters.ts";
 
 /** A parameter's effective value in the parameter's own JSON type. */
@@ -10,10 +10,11 @@ export type NormalizedValue = string | number;
  * form and the parameter's own type, so that sending them back as parameters means the same VM:
  * `cpu_cores` a number, `image_source` without `docker://`, `exposed_ports` as `22/tcp,80/tcp`,
  * `ssh_public_key` one key per line. A parameter with no value (no SSH key, no storage class:
- * the cluster's default) is absent. A parameter the catalog marks secret is never given back,
- * whoever set it: its value is replaced by `redacted()`, the text every message uses.
+ * the cluster's default) is absent. A parameter the template's specs mark secret is never given
+ * back, whoever set it: its value is replaced by `redacted()`, the text every message uses.
+ * Members come in the order of the specs.
  */
-export function normalizedParameters(values: VmParameters): Readonly<Partial<Record<ParameterName, NormalizedValue>>> {
+export function normalizedParameters(values: VmParameters, specs: readonly ParameterSpec[]): Readonly<Partial<Record<ParameterName, NormalizedValue>>> {
   const plain: Partial<Record<ParameterName, NormalizedValue>> = {
     cpu_cores: values.cpuCores,
     memory: values.memory,
@@ -25,7 +26,7 @@ export function normalizedParameters(values: VmParameters): Readonly<Partial<Rec
     ...(values.storageClass === undefined ? {} : { storage_class: values.storageClass }),
   };
   const normalized: Partial<Record<ParameterName, NormalizedValue>> = {};
-  for (const spec of parameterSpecs()) {
+  for (const spec of specs) {
     const value = plain[spec.name as ParameterName];
     if (value !== undefined) normalized[spec.name as ParameterName] = spec.secret ? redacted(value) : value;
   }

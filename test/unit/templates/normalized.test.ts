@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkParameterMap, normalizedParameters, type VmParameters } from "../../../src/domain/templates/index.ts";
+import { checkParameterMap, normalizedParameters as normalizedWith, parameterSpecs, type VmParameters } from "../../../src/domain/templates/index.ts";
+
+const normalizedParameters = (values: VmParameters) => normalizedWith(values, parameterSpecs());
 
 const TEMPLATE = "cloudkit.templates.ocp_virt_vm";
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly user@example";
@@ -54,5 +56,10 @@ describe("normalizedParameters", () => {
     const { cloud_init_config: _secret, ...again } = normalizedParameters(first);
     const second = valueOf(again);
     expect(normalizedParameters(second)).toStrictEqual(normalizedParameters(first));
+  });
+
+  it("GIVEN specs that mark another parameter secret THEN that one is redacted too: the specs decide", () => {
+    const specs = parameterSpecs().map((spec) => (spec.name === "memory" ? { ...spec, secret: true } : spec));
+    expect(normalizedWith(valueOf({ memory: "4Gi" }), specs).memory).toBe("<redacted, 3 chars>");
   });
 });
