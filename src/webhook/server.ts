@@ -53,6 +53,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     storageClasses,
     managedBy: { defaultMode: config.managedByDefault, ...(config.rollout ? { rollout: config.rollout } : {}) },
     ...(config.envStorageClass ? { envStorageClass: config.envStorageClass } : {}),
+    ...(config.imageSourceDefault ? { imageSourceDefault: config.imageSourceDefault } : {}),
     tenantNamespaceLabel: Labels.tenantNamespace,
   };
   let shuttingDown = false;

@@ -85,4 +85,24 @@ describe("the webhook server over a real TLS socket (standalone)", () => {
     expect(metrics.text).toContain('osac_vm_webhook_requests_total{webhook="mutate-virtualmachines",operation="CREATE",outcome="mutated"}');
     expect(metrics.text).toContain("osac_vm_webhook_request_duration_seconds_bucket");
   });
+
+  it("GIVEN OSAC_VM_DEFAULT_IMAGE_SOURCE THEN new orders get the pinned image, and the template API says so", async () => {
+    const pinned = await startTestWebhook({ CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS: "standard", OSAC_VM_DEFAULT_IMAGE_SOURCE: "quay.io/containerdisks/fedora:41" });
+    try {
+      const response = await request(pinned.webhook, pinned.agent, "POST", "/mutate/virtualmachines", JSON.stringify(orderCreateReview()));
+      const patch = JSON.parse(Buffer.from(response.json.response.patch, "base64").toString());
+      expect(patch).toContainEqual({
+        op: "replace",
+        path: "/spec/templateParameters",
+        value: '{"cpu_cores":"4","memory":"4Gi","storage_class":"standard","image_source":"quay.io/containerdisks/fedora:41"}',
+      });
+      const template = await request(pinned.webhook, pinned.agent, "GET", "/api/v1/templates/cloudkit.templates.ocp_virt_vm");
+      expect(template.json.parameters.find((parameter: { name: string }) => parameter.name === "image_source").default).toBe("quay.io/containerdisks/fedora:41");
+      const validation = await request(pinned.webhook, pinned.agent, "POST", "/api/v1/templates/cloudkit.templates.ocp_virt_vm:validate", "{}");
+      expect(validation.json).toMatchObject({ valid: true, warnings: [], normalized: { image_source: "quay.io/containerdisks/fedora:41" } });
+    } finally {
+      pinned.agent.destroy();
+      await pinned.webhook.close();
+    }
+  });
 });
