@@ -20,7 +20,7 @@ export function checkSuppliedValues(template: OpenShiftTemplate, values: Readonl
     if (typeof value === "string") strings[name] = value;
     else {
       errors.push({
-        code: "InvalidTemplate",
+        code: "InvalidValue",
         parameter: name,
         field: `parameters.${name}`,
         value: redacted(value),

@@ -5,6 +5,8 @@ export type TemplateProblemCode =
   | "InvalidTemplate"
   /** A supplied value names a parameter the Template does not declare. */
   | "UnknownParameter"
+  /** A supplied value is not a string (Template parameters are strings). */
+  | "InvalidValue"
   /** A required parameter has no value after supplied values, the template's and generation. */
   | "RequiredParameter"
   /** `generate` names a generator the processor does not have. */

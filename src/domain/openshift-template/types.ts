@@ -45,7 +45,10 @@ export interface OpenShiftTemplate {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** What `processTemplate` returns: the same Template with values filled in and objects substituted. */
+/**
+ * What `processTemplate` returns: the same Template with values filled in and objects substituted.
+ * Parameter values, the message and the objects may hold generated credentials: never log them.
+ */
 export interface ProcessedTemplate {
   readonly metadata: TemplateMetadata;
   readonly message?: string;

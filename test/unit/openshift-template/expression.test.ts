@@ -81,6 +81,8 @@ describe("effective alphabets: a range excludes its upper bound (library-go alph
     ["[\\w\\d]", removeDuplicateChars(LOWER + UPPER + DIGITS + "_" + DIGITS)],
     // Upstream's item pattern reads "a0" as a range from a to 0 (all letters), then "9" alone (empty).
     ["[a0-9]", LOWER + UPPER],
+    // … and "\\wA" as the item "\\A" (symbols), then "Z" alone (empty).
+    ["[\\wA-Z]", SYMBOLS],
   ])("GIVEN %s THEN draws 0, 1, … give %j", (classText, expected) => {
     expect(alphabetOf(classText)).toBe(expected);
   });

@@ -128,7 +128,7 @@ describe("checkSuppliedValues (admission, without the key)", () => {
   it("GIVEN a number, an unknown name and an empty required value THEN each is named, no value quoted", () => {
     const errors = checkSuppliedValues(catalog, { PASSWORD: "", NAME: 4, EXTRA: "s3cret", BROKEN: "ok" });
     expect(errors.map((e) => [e.code, e.parameter])).toEqual([
-      ["InvalidTemplate", "NAME"],
+      ["InvalidValue", "NAME"],
       ["UnknownParameter", "EXTRA"],
       ["RequiredParameter", "PASSWORD"],
     ]);
