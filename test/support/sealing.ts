@@ -99,3 +99,14 @@ export function hybridDecrypt(privateKey: KeyObject, sealed: Buffer, label: stri
   decipher.setAuthTag(rest.subarray(rest.length - 16));
   return Buffer.concat([decipher.update(rest.subarray(0, rest.length - 16)), decipher.final()]);
 }
+
+/** A well-formed OpenSSH ed25519 public key line around 32 given bytes. */
+export function sshEd25519Key(keyBytes: Uint8Array, comment = "user@example"): string {
+  const field = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const body = Buffer.concat([field(Buffer.from("ssh-ed25519")), field(Buffer.from(keyBytes))]).toString("base64");
+  return `ssh-ed25519 ${body} ${comment}`;
+}
