@@ -10,12 +10,11 @@
 // metrics listen on free loopback ports.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
-import { DIR_PREFIX, HARNESS_FIELD_MANAGER, isProcessAlive } from "./harness.ts";
+import { DIR_PREFIX, HARNESS_FIELD_MANAGER, distinctFreePorts, isProcessAlive, killGroup } from "./harness.ts";
 
 export const DEFAULT_SEALED_SECRETS_VERSION = "v0.40.0";
 export const SEALED_SECRETS_CRD = "sealedsecrets.bitnami.com";
@@ -291,40 +290,12 @@ function spawnInMountNamespace(bin: string, args: string[], accountDir: string, 
   }
 }
 
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  if (pgid <= 0) return;
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
 function readText(file: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch {
     return "";
   }
-}
-
-async function distinctFreePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort());
-  return [...ports];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -84,7 +84,7 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
   terminal.stderr.write(
     `Rendered ${result.orderCount} order(s) into ${request.outDir}: ${report.changed.length} written, ` +
       `${report.removed.length} removed, ${report.unchanged} unchanged` +
-      `${request.options.sealing ? `; ${sealingSummary(request.sealer!)}` : ""}\n`,
+      `${request.sealer ? `; ${sealingSummary(request.sealer)}` : ""}\n`,
   );
   return ExitCode.ok;
 }

@@ -22,6 +22,7 @@ export function rsaKeyPair(modulusLength = 2048, id = "default"): TestKeyPair {
 }
 
 export interface CertificateOptions {
+  /** "" for an empty subject, as the sealed-secrets controller makes (no --my-cn). */
   readonly commonName?: string;
   readonly notBefore?: Date;
   readonly notAfter?: Date;
@@ -31,7 +32,8 @@ export interface CertificateOptions {
 export function selfSignedCertificate(subjectKey: KeyObject, options: CertificateOptions = {}): string {
   const signer = rsaKeyPair(2048, "certificate-signer").privateKey;
   const now = Date.now();
-  const name = sequence(set(sequence(oid("2.5.4.3"), tlv(0x0c, Buffer.from(options.commonName ?? "sealed-secret")))));
+  const commonName = options.commonName ?? "sealed-secret";
+  const name = commonName === "" ? sequence() : sequence(set(sequence(oid("2.5.4.3"), tlv(0x0c, Buffer.from(commonName)))));
   const algorithm = sequence(oid("1.2.840.113549.1.1.11"), tlv(0x05, Buffer.alloc(0)));
   const validity = sequence(time(options.notBefore ?? new Date(now - 3_600_000)), time(options.notAfter ?? new Date(now + 10 * 365 * 86_400_000)));
   const tbs = sequence(

@@ -33,7 +33,8 @@ export function parseSealingCertificate(pem: string, setting: string, now: Date)
   } catch (error) {
     throw new SealingSettingError(setting, `the CERTIFICATE block does not parse as X.509 (${(error as Error).message}); ${HOW_TO_GET}`, { cause: error });
   }
-  const subject = certificate.subject.replaceAll("\n", ", ") || "(empty subject)";
+  // The controller's own certificates have an empty subject, for which node gives undefined.
+  const subject = (certificate.subject as string | undefined)?.replaceAll("\n", ", ") || "(empty subject)";
   const publicKey = certificate.publicKey;
   const keyType = publicKey.asymmetricKeyType;
   if (keyType !== "rsa") {

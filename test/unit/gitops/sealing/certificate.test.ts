@@ -49,6 +49,12 @@ describe("parseSealingCertificate", () => {
     expect(certificate.publicKey.equals(publicKey)).toBe(true);
   });
 
+  it("GIVEN an empty subject (the controller's certificates without --my-cn) THEN it parses, and errors call it so", () => {
+    expect(parseSealingCertificate(selfSignedCertificate(rsaKeyPair().publicKey, { commonName: "" }), SETTING, NOW).subject).toBe("(empty subject)");
+    const expired = selfSignedCertificate(rsaKeyPair().publicKey, { commonName: "", notBefore: new Date("2020-01-01"), notAfter: new Date("2021-01-01") });
+    expect(settingError(() => parseSealingCertificate(expired, SETTING, NOW)).message).toContain("the certificate '(empty subject)' expired on");
+  });
+
   it("GIVEN a bundle THEN the first certificate is used (as kubeseal does)", () => {
     const first = rsaKeyPair(2048).publicKey;
     const pem = selfSignedCertificate(first) + selfSignedCertificate(rsaKeyPair(2048, "other").publicKey);
