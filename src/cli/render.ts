@@ -3,6 +3,7 @@ import { renderTree, type RenderTreeResult } from "../render/render-tree.ts";
 import { DEFAULT_PROFILE, isProfile, PROFILES, type RenderOptions } from "../render/profile.ts";
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { ExitCode, progressReporter, type Terminal } from "./terminal.ts";
+import { certificateChangedMessage, SEALING_OPTIONS, SEALING_USAGE, sealingFromOptions, sealingSummary, type SealingOptionValues } from "./sealing-options.ts";
 
 const USAGE = `Usage: osac-vm render --in <dir|file|-> --out <dir> [options]
 
@@ -19,7 +20,7 @@ Options:
   --default-storage-class <name>
                             storageClassName for orders that name none (default: none rendered;
                             aap-parity also reads CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, as the role does)
-`;
+${SEALING_USAGE}`;
 
 const OPTIONS = {
   in: { type: "string", multiple: true },
@@ -29,10 +30,11 @@ const OPTIONS = {
   "allow-plain-secrets": { type: "boolean" },
   "default-storage-class": { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...SEALING_OPTIONS,
 } as const;
 
 export async function runRender(args: string[], terminal: Terminal): Promise<number> {
-  let request: { inputs: string[]; outDir: string; check: boolean; options: RenderOptions };
+  let request: ReturnType<typeof toRequest>;
   try {
     const { values } = parseCommandLine(args, OPTIONS, USAGE);
     if (values.help) {
@@ -40,6 +42,7 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
       return ExitCode.ok;
     }
     request = toRequest(values, terminal.env);
+    for (const warning of request.sealingWarnings) terminal.stderr.write(`warning: ${warning}\n`);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     terminal.stderr.write(`osac-vm render: ${error.message}\n`);
@@ -53,6 +56,11 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
       onProgress: progressReporter(terminal, "files"),
     });
   } catch (error) {
+    const refusal = certificateChangedMessage(error);
+    if (refusal) {
+      terminal.stderr.write(`osac-vm render: ${refusal}; nothing was written to ${request.outDir}\n`);
+      return ExitCode.invalid;
+    }
     terminal.stderr.write(`osac-vm render: failed writing ${request.outDir}: ${(error as Error).message}\n`);
     return ExitCode.failure;
   }
@@ -75,13 +83,14 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
   }
   terminal.stderr.write(
     `Rendered ${result.orderCount} order(s) into ${request.outDir}: ${report.changed.length} written, ` +
-      `${report.removed.length} removed, ${report.unchanged} unchanged\n`,
+      `${report.removed.length} removed, ${report.unchanged} unchanged` +
+      `${request.sealer ? `; ${sealingSummary(request.sealer)}` : ""}\n`,
   );
   return ExitCode.ok;
 }
 
 function toRequest(
-  values: { in?: string[]; out?: string; profile?: string; check?: boolean; "allow-plain-secrets"?: boolean; "default-storage-class"?: string },
+  values: { in?: string[]; out?: string; profile?: string; check?: boolean; "allow-plain-secrets"?: boolean; "default-storage-class"?: string } & SealingOptionValues,
   env: Terminal["env"],
 ) {
   if (!values.in || values.in.length === 0) throw new UsageError(`--in is required\n\n${USAGE}`);
@@ -90,14 +99,13 @@ function toRequest(
   if (!isProfile(profile)) throw new UsageError(`--profile '${profile}' is not known; use one of ${PROFILES.join(", ")}`);
   const defaultStorageClass =
     values["default-storage-class"] ?? (profile === "aap-parity" ? env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS || undefined : undefined);
-  return {
-    inputs: values.in,
-    outDir: resolve(values.out),
-    check: values.check ?? false,
-    options: {
-      profile,
-      allowPlainSecrets: values["allow-plain-secrets"] ?? false,
-      ...(defaultStorageClass ? { defaultStorageClass } : {}),
-    },
+  const outDir = resolve(values.out);
+  const sealing = sealingFromOptions(values, { profile, outDir });
+  const options: RenderOptions = {
+    profile,
+    allowPlainSecrets: values["allow-plain-secrets"] ?? false,
+    ...(defaultStorageClass ? { defaultStorageClass } : {}),
+    ...(sealing ? { sealing: sealing.sealer } : {}),
   };
+  return { inputs: values.in, outDir, check: values.check ?? false, options, sealer: sealing?.sealer, sealingWarnings: sealing?.warnings ?? [] };
 }

@@ -45,5 +45,10 @@ export async function renderTree(request: RenderTreeRequest): Promise<RenderTree
 
 async function loadRenderer(options: RenderTreeRequest["options"]): Promise<SourceRenderer> {
   const { renderOrder, renderTenantNamespace } = await import("./render-order.ts");
-  return (source) => (source.kind === "order" ? renderOrder(source.order, options) : [renderTenantNamespace(source.namespace)]);
+  const { sealing } = options;
+  return (source, previousFile) => {
+    if (source.kind === "namespace") return [renderTenantNamespace(source.namespace)];
+    const objects = renderOrder(source.order, options);
+    return sealing ? sealing.sealObjects(objects, previousFile) : objects;
+  };
 }

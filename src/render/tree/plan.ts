@@ -27,7 +27,7 @@ export function planTree(orders: readonly Order[], options: RenderOptions): Plan
   const files: PlannedFile[] = orders.map((order) => ({
     path: orderFilePath(order.tenantNamespace, order.name),
     description: `VirtualMachine ${order.namespace}/${order.name}`,
-    inputDigest: digest(JSON.stringify([optionsKey, order])),
+    inputDigest: (options.sealing ? (input: string) => options.sealing!.orderInputDigest(input) : digest)(JSON.stringify([optionsKey, order])),
     source: { kind: "order", order },
   }));
   if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));

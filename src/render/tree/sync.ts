@@ -5,8 +5,8 @@ import type { PlannedFile, PlannedSource } from "./plan.ts";
 import { composeFile, HEADER_MAX_BYTES, readHeader, serializeObjects, sizeIntact, type FileHeader } from "./rendered-file.ts";
 import { isLayoutPath } from "./layout.ts";
 
-/** Renders one planned file's objects. */
-export type SourceRenderer = (source: PlannedSource) => KubeObject[];
+/** Renders one planned file's objects; `previousFile` is the file as it is now, if any (sealing reuses its ciphertext). */
+export type SourceRenderer = (source: PlannedSource, previousFile: string | undefined) => KubeObject[];
 
 export interface SyncOptions {
   /** Write nothing; report what differs. */
@@ -47,7 +47,7 @@ export async function syncTree(outDir: string, planned: readonly PlannedFile[], 
   const render = stale.length > 0 ? await options.loadRenderer() : undefined;
   stale.forEach((file, index) => {
     const current = existing.files.has(file.path) ? (filesRead++, readFileSync(join(outDir, file.path), "utf8")) : undefined;
-    const content = composeFile(file.description, file.inputDigest, serializeObjects(render!(file.source)));
+    const content = composeFile(file.description, file.inputDigest, serializeObjects(render!(file.source, current)));
     if (content === current) unchanged++;
     else {
       changed.push(file.path);
