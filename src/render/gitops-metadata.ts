@@ -23,12 +23,16 @@ export interface ChildMetadata {
   readonly annotations?: Record<string, string>;
 }
 
-/** Labels and annotations every child of an order carries in the given profile. */
-export function childMetadata(order: Order, profile: Profile, wave: string): ChildMetadata {
+/**
+ * Labels and annotations every child of an order carries in the given profile. `configVersion` is
+ * the order's `desiredConfigVersion`, or for sealed output its keyed stand-in
+ * (src/domain/keyed-config-version.ts).
+ */
+export function childMetadata(order: Order, profile: Profile, wave: string, configVersion: string = order.desiredConfigVersion): ChildMetadata {
   const orderLabel = { [Labels.order]: order.name };
   if (profile === "aap-parity") return { labels: orderLabel };
   return {
     labels: { ...orderLabel, [Labels.managedBy]: PRODUCT, [Labels.partOf]: PART_OF },
-    annotations: { [Annotations.configVersion]: order.desiredConfigVersion, [ARGO_SYNC_WAVE]: wave },
+    annotations: { [Annotations.configVersion]: configVersion, [ARGO_SYNC_WAVE]: wave },
   };
 }

@@ -18,6 +18,8 @@ export function renderOrder(order: Order, options: RenderOptions): KubeObject[] 
     order,
     profile: options.profile,
     ...(options.defaultStorageClass ? { defaultStorageClass: options.defaultStorageClass } : {}),
+    // Sealed output carries a keyed config version: the plain one would confirm guesses of the user data.
+    ...(options.sealing ? { configVersion: options.sealing.configVersion(order) } : {}),
   });
   return chart.toJson() as KubeObject[];
 }

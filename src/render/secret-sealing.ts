@@ -1,3 +1,4 @@
+import type { VersionedOrder } from "../domain/keyed-config-version.ts";
 import type { KubeObject } from "./render-order.ts";
 
 /**
@@ -18,4 +19,6 @@ export interface SecretSealing {
    * of values unchanged since `previousFile` (the order's file as it is now, if any).
    */
   sealObjects(objects: readonly KubeObject[], previousFile: string | undefined): KubeObject[];
+  /** The config version the children carry: keyed, so it confirms no guess of a sealed value. */
+  configVersion(order: VersionedOrder): string;
 }

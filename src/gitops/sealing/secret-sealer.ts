@@ -1,3 +1,4 @@
+import { keyedConfigVersion, type VersionedOrder } from "../../domain/keyed-config-version.ts";
 import type { SealingCertificate } from "./certificate.ts";
 import { readPreviousSeals, type PreviousSeals } from "./previous-seals.ts";
 import type { EncryptReason } from "./reuse-decision.ts";
@@ -36,6 +37,11 @@ export class SecretSealer {
   /** The input digest of an order file (keyed, and covering the certificate: value-key.ts). */
   orderInputDigest(input: string): string {
     return keyedInputDigest(this.settings.valueKey, this.certificateFingerprint, input);
+  }
+
+  /** The config-version annotation of the order's children (src/domain/keyed-config-version.ts). */
+  configVersion(order: VersionedOrder): string {
+    return keyedConfigVersion(this.settings.valueKey, order);
   }
 
   /** Seals with the SealedSecrets of the order's file as it is now (undefined: no file yet). */

@@ -16,6 +16,8 @@ export interface VmOrderProps {
   readonly profile: Profile;
   /** @default - the order's `storage_class`, else none rendered */
   readonly defaultStorageClass?: string;
+  /** The config-version annotation's value. @default - the order's desiredConfigVersion */
+  readonly configVersion?: string;
 }
 
 /**
@@ -30,8 +32,8 @@ export class VmOrder extends Construct {
     const names = childNames(order.name);
     const namespace = order.tenantNamespace;
     const gitops = profile === "gitops";
-    const secretMetadata = childMetadata(order, profile, SyncWave.secrets);
-    const workloadMetadata = childMetadata(order, profile, SyncWave.workload);
+    const secretMetadata = childMetadata(order, profile, SyncWave.secrets, props.configVersion);
+    const workloadMetadata = childMetadata(order, profile, SyncWave.workload, props.configVersion);
 
     new CloudInitSecret(this, "CloudInit", {
       name: names.cloudInitSecret,

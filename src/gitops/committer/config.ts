@@ -1,0 +1,161 @@
+import { hostname } from "node:os";
+import { z } from "zod";
+import { credentialsInUrl } from "../git/redact.ts";
+
+/** `500ms`, `1s`, `1.5s`, `2m`: a duration in milliseconds, or undefined when unreadable. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  if (!match) return undefined;
+  const value = Number(match[1]) * { ms: 1, s: 1_000, m: 60_000 }[match[2] as "ms" | "s" | "m"];
+  return Number.isFinite(value) ? Math.round(value) : undefined;
+}
+
+const BRANCH = /^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$|-)[A-Za-z0-9._/-]+$/;
+const TREE_PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9._/-]*$/;
+const AUTHOR = /^([^<>\n]+?)\s*<([^<>\s]+@[^<>\s]+)>$/;
+
+/** The committer's settings, parsed once at start-up from flags and the environment. */
+export const CommitterConfigSchema = z
+  .object({
+    kubeconfig: z.string().min(1).optional(),
+    repository: z
+      .string({ error: "is required: the URL of the Git repository to commit to (https://…, ssh://… or git@host:…)" })
+      .min(1, "is required: the URL of the Git repository to commit to")
+      .refine((url) => /^(https?|ssh|git|file):\/\/|^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/.test(url), "must be an https://, http://, ssh://, git:// or file:// URL, or git@host:path")
+      .superRefine((url, context) => {
+        const problem = credentialsInUrl(url);
+        if (problem) context.addIssue({ code: "custom", message: problem });
+      }),
+    branch: z.string().regex(BRANCH, "must be a valid branch name (e.g. main)"),
+    path: z.string().regex(TREE_PATH, "must be a relative directory in the repository without '..' (e.g. rendered), or '' for its root"),
+    dataDir: z.string().min(1),
+    credentialsDir: z.string().min(1).optional(),
+    caFile: z.string().min(1).optional(),
+    author: z.object({ name: z.string().min(1), email: z.string().min(3) }),
+    sealing: z.object({ certificateFile: z.string().min(1), keyFile: z.string().min(1), reseal: z.boolean() }).optional(),
+    defaultStorageClass: z.string().min(1).optional(),
+    batchWindowMs: z.number({ error: "must be a duration such as 1s or 500ms" }).int().min(0).max(600_000, "must be at most 10m"),
+    removal: z.object({
+      maxRemovedOrders: z.coerce.number().int().min(0),
+      maxRemovedPercent: z.coerce.number().min(0).max(100),
+      allowMassRemoval: z.boolean(),
+    }),
+    argoCd: z.object({ refresh: z.enum(["normal", "hard", "none"]), namespace: z.string().min(1).optional() }),
+    concurrency: z.coerce.number().int().min(1).max(64),
+    metricsPort: z.coerce.number().int().min(0, "must be 0 (any free port) to 65535").max(65535),
+    bindAddress: z.string().min(1),
+    leaderElection: z.object({ enabled: z.boolean(), namespace: z.string().min(1), name: z.string().min(1), identity: z.string().min(1) }),
+    networkTimeoutMs: z.number().int().positive(),
+    remoteCheckIntervalMs: z.number().int().positive(),
+    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    if (config.repository.startsWith("ssh://") || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/.test(config.repository)) {
+      if (config.caFile) context.addIssue({ code: "custom", path: ["caFile"], message: "applies to https:// repositories, not to SSH" });
+    }
+  });
+
+export type CommitterConfig = z.infer<typeof CommitterConfigSchema>;
+
+export interface CommitterFlags {
+  kubeconfig?: string;
+  repository?: string;
+  branch?: string;
+  path?: string;
+  "data-dir"?: string;
+  "git-credentials-dir"?: string;
+  "git-ca-file"?: string;
+  "commit-author"?: string;
+  "sealing-certificate-file"?: string;
+  "sealing-key-file"?: string;
+  reseal?: boolean;
+  "default-storage-class"?: string;
+  "batch-window"?: string;
+  "max-removals"?: string;
+  "max-removal-percent"?: string;
+  "allow-mass-removal"?: boolean;
+  "argocd-refresh"?: string;
+  "argocd-namespace"?: string;
+  concurrency?: string;
+  "metrics-port"?: string;
+  "bind-address"?: string;
+  "leader-elect"?: boolean;
+  "leader-election-namespace"?: string;
+  "log-level"?: string;
+}
+
+export const DEFAULT_AUTHOR = "osac-vm committer <osac-vm-committer@osac.invalid>";
+
+/** Environment: KUBECONFIG, POD_NAMESPACE (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL. */
+export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record<string, string | undefined>>) {
+  const author = AUTHOR.exec(flags["commit-author"] ?? DEFAULT_AUTHOR);
+  const window = flags["batch-window"] ?? "1s";
+  const sealingGiven = flags["sealing-certificate-file"] !== undefined || flags["sealing-key-file"] !== undefined;
+  return CommitterConfigSchema.safeParse({
+    ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
+    repository: flags.repository,
+    branch: flags.branch ?? "main",
+    path: (flags.path ?? "rendered").replace(/^\.\/?$/, "").replace(/\/+$/, ""),
+    dataDir: flags["data-dir"] ?? ".data/committer",
+    ...(flags["git-credentials-dir"] ? { credentialsDir: flags["git-credentials-dir"] } : {}),
+    ...(flags["git-ca-file"] ? { caFile: flags["git-ca-file"] } : {}),
+    author: author ? { name: author[1], email: author[2] } : { name: "", email: "" },
+    ...(sealingGiven
+      ? { sealing: { certificateFile: flags["sealing-certificate-file"] ?? "", keyFile: flags["sealing-key-file"] ?? "", reseal: flags.reseal ?? false } }
+      : {}),
+    ...(flags["default-storage-class"] ? { defaultStorageClass: flags["default-storage-class"] } : {}),
+    batchWindowMs: parseDurationMs(window),
+    removal: {
+      maxRemovedOrders: flags["max-removals"] ?? "10",
+      maxRemovedPercent: flags["max-removal-percent"] ?? "50",
+      allowMassRemoval: flags["allow-mass-removal"] ?? false,
+    },
+    argoCd: { refresh: flags["argocd-refresh"] ?? "normal", ...(flags["argocd-namespace"] ? { namespace: flags["argocd-namespace"] } : {}) },
+    concurrency: flags.concurrency ?? "8",
+    metricsPort: flags["metrics-port"] ?? "8080",
+    bindAddress: flags["bind-address"] ?? "0.0.0.0",
+    leaderElection: {
+      enabled: flags["leader-elect"] ?? true,
+      namespace: flags["leader-election-namespace"] ?? env.POD_NAMESPACE ?? "default",
+      name: "osac-vm-committer",
+      identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    },
+    networkTimeoutMs: 60_000,
+    remoteCheckIntervalMs: 60_000,
+    logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
+  });
+}
+
+const SETTING_NAMES: Record<string, string> = {
+  repository: "--repository",
+  branch: "--branch",
+  path: "--path",
+  dataDir: "--data-dir",
+  caFile: "--git-ca-file",
+  author: "--commit-author",
+  "sealing.certificateFile": "--sealing-certificate-file",
+  "sealing.keyFile": "--sealing-key-file",
+  batchWindowMs: "--batch-window",
+  "removal.maxRemovedOrders": "--max-removals",
+  "removal.maxRemovedPercent": "--max-removal-percent",
+  "argoCd.refresh": "--argocd-refresh",
+  concurrency: "--concurrency",
+  metricsPort: "--metrics-port",
+  logLevel: "--log-level / LOG_LEVEL",
+};
+
+export function describeCommitterConfigErrors(error: z.ZodError): string[] {
+  const lines = error.issues.map((issue) => {
+    const path = issue.path.join(".");
+    const name = SETTING_NAMES[path] ?? SETTING_NAMES[String(issue.path[0])] ?? path;
+    const message =
+      path.startsWith("author")
+        ? "must be 'Name <email>'"
+        : path === "sealing.certificateFile" || path === "sealing.keyFile"
+          ? "--sealing-certificate-file and --sealing-key-file go together: give both, or neither (no sealing)"
+          : issue.message;
+    return `${name}: ${message}`;
+  });
+  return [...new Set(lines)];
+}

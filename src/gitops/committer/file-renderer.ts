@@ -1,0 +1,48 @@
+import type { Order } from "../../domain/order.ts";
+import type { RenderOptions } from "../../render/profile.ts";
+import { planTree, type PlannedFile } from "../../render/tree/plan.ts";
+import { composeFile, serializeObjects } from "../../render/tree/rendered-file.ts";
+import type { SecretSealer } from "../sealing/index.ts";
+
+type RenderModule = typeof import("../../render/render-order.ts");
+
+/**
+ * The renderer as the committer uses it, one order at a time: the same plan (paths, input digests)
+ * and the same bytes as `osac-vm render` with the same options, so a tree written by one is
+ * current for the other. cdk8s is loaded on the first render.
+ */
+export class FileRenderer {
+  private module: Promise<RenderModule> | undefined;
+
+  constructor(
+    readonly options: RenderOptions,
+    private readonly sealer?: SecretSealer,
+  ) {}
+
+  /** The order's file and its tenant's `_namespace.yaml` (layout paths, input digests). */
+  planOrder(order: Order): PlannedFile[] {
+    return planTree([order], this.options);
+  }
+
+  /** The config version the order's children carry in Git (keyed when sealed). */
+  stampedConfigVersion(order: Order): string {
+    return this.sealer ? this.sealer.configVersion(order) : order.desiredConfigVersion;
+  }
+
+  get sealing(): boolean {
+    return this.sealer !== undefined;
+  }
+
+  /**
+   * The file's bytes. `previousFile` is the file as the tree holds it (sealing reuses the
+   * ciphertext of values that did not change; unread without sealing). Throws the sealer's
+   * CertificateChangedError when the file was sealed under another certificate.
+   */
+  async render(file: PlannedFile, previousFile: string | undefined): Promise<string> {
+    const { renderOrder, renderTenantNamespace } = await (this.module ??= import("../../render/render-order.ts"));
+    const source = file.source;
+    const objects = source.kind === "namespace" ? [renderTenantNamespace(source.namespace)] : renderOrder(source.order, this.options);
+    const sealed = source.kind === "order" && this.options.sealing ? this.options.sealing.sealObjects(objects, previousFile) : objects;
+    return composeFile(file.description, file.inputDigest, serializeObjects(sealed));
+  }
+}
