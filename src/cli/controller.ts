@@ -18,6 +18,9 @@ Options:
   --leader-elect / --no-leader-elect  Lease-based leader election (default on)
   --leader-election-namespace <ns>    Namespace of the Lease (default POD_NAMESPACE or default)
   --log-level <level>                 fatal|error|warn|info|debug|trace|silent (default info)
+  --config-version-key-file <file>    The sealing key (the committer's and render --seal-key-file's): reads
+                                      the keyed config versions on the children of sealed GitOps output,
+                                      so gitops orders report reconciledConfigVersion
 
 Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE.
 `;
@@ -32,6 +35,7 @@ const OPTIONS = {
   "no-leader-elect": { type: "boolean" },
   "leader-election-namespace": { type: "string" },
   "log-level": { type: "string" },
+  "config-version-key-file": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -54,10 +58,20 @@ export async function runController(args: string[], terminal: Terminal): Promise
     return ExitCode.invalid;
   }
   const logger = createLogger({ name: "osac-vm-controller", level: parsed.data.logLevel });
+  let configVersionKey;
+  if (parsed.data.configVersionKeyFile) {
+    const { readConfigVersionKey } = await import("../controller/config-version-key.ts");
+    try {
+      configVersionKey = readConfigVersionKey(parsed.data.configVersionKeyFile);
+    } catch (error) {
+      terminal.stderr.write(`osac-vm controller: ${(error as Error).message}\n`);
+      return ExitCode.invalid;
+    }
+  }
   const { startController } = await import("../controller/controller.ts");
   let controller;
   try {
-    controller = await startController(parsed.data, terminal.env, logger);
+    controller = await startController(parsed.data, terminal.env, logger, configVersionKey ? { configVersionKey } : {});
   } catch (error) {
     logger.fatal({ err: (error as Error).message }, "Failed to start the controller");
     terminal.stderr.write(`osac-vm controller: ${(error as Error).message}\n`);

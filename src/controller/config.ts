@@ -17,6 +17,7 @@ export const ControllerConfigSchema = z
       identity: z.string().min(1),
     }),
     resyncIntervalMs: z.number().int().positive(),
+    configVersionKeyFile: z.string().min(1).optional(),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict();
@@ -32,6 +33,7 @@ export interface ControllerFlags {
   "leader-elect"?: boolean;
   "leader-election-namespace"?: string;
   "log-level"?: string;
+  "config-version-key-file"?: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
       identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     },
     resyncIntervalMs: 300_000,
+    ...(flags["config-version-key-file"] ? { configVersionKeyFile: flags["config-version-key-file"] } : {}),
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }

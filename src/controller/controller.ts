@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
 import { probeServer } from "../platform/probe-server.ts";
@@ -27,7 +28,12 @@ const MIGRATION_RETRY_MAX_MS = 10_000;
  * Wires the controller: informers on every replica (so a new leader starts warm), the work queue
  * and reconciler only on the leader, status into the orders and the database, probes and metrics.
  */
-export async function startController(config: ControllerConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RunningController> {
+export async function startController(
+  config: ControllerConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+  options: { readonly configVersionKey?: KeyObject } = {},
+): Promise<RunningController> {
   const access = detectClusterAccess(env, config.kubeconfig);
   if (access.mode === "standalone") {
     throw new Error(`the controller needs a cluster: set KUBECONFIG or --kubeconfig, or run it in a pod (${access.reason})`);
@@ -60,7 +66,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
   });
-  const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
+  const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger, ...(options.configVersionKey ? { configVersionKey: options.configVersionKey } : {}) });
 
   const startQueue = () => {
     sink.forgetWritten();

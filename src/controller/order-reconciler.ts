@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { Annotations, Labels, type ManagedBy } from "../api/well-known.ts";
 import { formatFieldError } from "../domain/field-error.ts";
 import { validateOrder, type Order } from "../domain/order.ts";
@@ -17,6 +18,8 @@ import { applyWaves } from "./plan/apply-waves.ts";
 import { APPLY_GRACE_MS, RecentApplies } from "./recent-applies.ts";
 import type { LiveChild } from "./plan/children.ts";
 import { nextDeletionStep } from "./plan/deletion-plan.ts";
+import { translateKeyedVersions } from "./status/keyed-versions.ts";
+import { CONDITION_TYPES } from "./status/order-status.ts";
 import { computeOrderStatus, statusEqual, toDatabaseRow, type BlockedChange, type OrderFacts, type OrderStatus } from "./status/index.ts";
 
 export const FIELD_MANAGER = "osac-vm-controller";
@@ -36,6 +39,8 @@ export interface ReconcilerDeps {
   readonly logger: Logger;
   /** @default a RecentApplies with APPLY_GRACE_MS */
   readonly recentApplies?: RecentApplies;
+  /** The sealing value key: reads the keyed config versions of sealed GitOps output (keyed-versions.ts). */
+  readonly configVersionKey?: KeyObject;
 }
 
 /** cdk8s (~35 MB of modules) is loaded on the first apply: a gitops-only controller never needs it. */
@@ -213,11 +218,13 @@ export class OrderReconciler {
       ...(raw.metadata.labels?.[Labels.orderUuid] ? { orderUuid: raw.metadata.labels[Labels.orderUuid] } : {}),
     };
     const expected = order ? expectedChildren(name, Boolean(order.parameters.sshPublicKey)) : [];
+    const versions = translateKeyedVersions(childObservations(expected, observation.live), order ? { namespace, name, desiredConfigVersion: order.desiredConfigVersion } : undefined, this.deps.configVersionKey);
     const previous = raw.status as OrderStatus | undefined;
     const status = computeOrderStatus({
       order: facts,
       acceptance: errors.length === 0 ? { accepted: true } : { accepted: false, reason: "InvalidParameters", message: errors.join("\n") },
-      children: childObservations(expected, observation.live),
+      children: versions.children,
+      ...(versions.unverifiable ? { configVersionsUnverifiable: true } : {}),
       ...(observation.virtualMachine ? { virtualMachine: observation.virtualMachine } : {}),
       ...(observation.virtualMachineInstance ? { virtualMachineInstance: observation.virtualMachineInstance } : {}),
       ...(observation.dataVolume ? { dataVolume: observation.dataVolume } : {}),
@@ -230,7 +237,10 @@ export class OrderReconciler {
     // the one the write produced, so the write's own watch event finds the row already written.
     let resourceVersion = raw.metadata.resourceVersion ?? "";
     if (!statusEqual(previous, status)) {
-      const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
+      // Only our own conditions are applied: the conditions are a map keyed by type, and another
+      // writer's (the committer's Committed) stays that writer's, never applied back stale.
+      const own = (status.conditions ?? []).filter((condition) => (CONDITION_TYPES as readonly string[]).includes(condition.type));
+      const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status: { ...status, conditions: own } };
       const answer = await this.deps.rest.apply<RawObject | undefined>(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER);
       resourceVersion = answer.body?.metadata?.resourceVersion ?? resourceVersion;
     }

@@ -12,6 +12,7 @@ import { mapPrintableStatus, type PrintableStatusMapping } from "./printable-sta
  * 2. Not accepted (validation errors) → Failed.
  * 3. A fault (a blocked change, a failed DataVolume, a KubeVirt error state) → Failed, Degraded=True.
  * 4. A child missing → Progressing (ChildrenMissing).
+ * 4a. The children carry keyed config versions and there is no key → Progressing (ConfigVersionUnverifiable).
  * 5. The live children do not all carry the desired config version → Progressing (ConfigVersionPending).
  * 6. KubeVirt reports `Unknown` → the previous phase if it was Ready, else Progressing.
  * 7. The VM runs and is ready (Available=True) → Ready.
@@ -135,6 +136,12 @@ function phaseAndProgress(input: OrderStatusInput, facts: PhaseFacts): { phase: 
   const missing = input.children.filter((child) => !child.exists);
   if (missing.length > 0) {
     return working("ChildrenMissing", `Waiting for ${missing.map((child) => `${child.kind} ${child.name}`).join(", ")} to exist`);
+  }
+  if (input.configVersionsUnverifiable) {
+    return working(
+      "ConfigVersionUnverifiable",
+      "The children carry keyed config versions (sealed GitOps output); give the controller the sealing key (--config-version-key-file) to tell whether they are current",
+    );
   }
   if (facts.desiredConfigVersion && facts.reconciledConfigVersion !== facts.desiredConfigVersion) {
     const current = input.children.filter((child) => child.configVersion === facts.desiredConfigVersion).length;

@@ -104,6 +104,11 @@ export interface OrderStatusInput {
   readonly dataVolume?: DataVolumeObservation;
   readonly service?: ServiceObservation;
   readonly blocked?: BlockedChange;
+  /**
+   * The children carry keyed config versions (sealed output) and the controller has no key to
+   * compare them with: whether they are current cannot be told.
+   */
+  readonly configVersionsUnverifiable?: boolean;
   /** The order's current `status` (conditions keep their lastTransitionTime from it). */
   readonly previous?: OrderStatus;
   readonly now: Date;
