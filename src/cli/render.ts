@@ -71,7 +71,10 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
       onProgress: progressReporter(terminal, command),
     });
   } catch (error) {
-    const reason = error instanceof OutputNotWritableError ? `${error.message}; nothing was written` : `failed writing ${request.outDir}: ${(error as Error).message}`;
+    const reason =
+      error instanceof OutputNotWritableError
+        ? `${error.message}; nothing was written`
+        : `${request.check ? "cannot check" : "cannot update"} ${request.outDir}: ${(error as Error).message}`;
     terminal.stderr.write(`${command}: ${reason}\n`);
     return ExitCode.failure;
   }
