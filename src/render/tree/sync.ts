@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { KubeObject } from "../render-order.ts";
 import type { PlannedFile, PlannedSource } from "./plan.ts";
@@ -68,8 +68,11 @@ export async function syncTree(
   });
 
   if (!options.check) {
-    prepareDirectories([outDir, ...tenantDirectories(outDir, [...writes.map((write) => write.path), ...removed])]);
     const total = writes.length + removed.length;
+    // An up-to-date tree needs no write access (a read-only checkout in CI); a missing one is created.
+    if (total > 0 || !statSync(outDir, { throwIfNoEntry: false })?.isDirectory()) {
+      prepareDirectories([outDir, ...tenantDirectories(outDir, [...writes.map((write) => write.path), ...removed])]);
+    }
     let done = 0;
     const progress = () => options.onProgress?.({ phase: "write", done: ++done, total });
     for (const { path, content } of writes) {

@@ -86,3 +86,16 @@ describe("osac-vm render: an output target that cannot be written", () => {
     expect(run.stdout).toContain(`differs: ${FIRST_TENANT_DIRECTORY}/_namespace.yaml`);
   });
 });
+
+describe("osac-vm render: an up-to-date tree needs no write access", () => {
+  it("GIVEN nothing to write into an existing directory that refuses writes THEN exit 0; GIVEN --out a regular file THEN still exit 1", async () => {
+    const empty = await runCli(["render", "--in", "-", "--out", "/proc/self"], { stdin: "" });
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain("Rendered 0 order(s) into /proc/self: 0 written, 0 removed, 0 unchanged");
+    const root = temporaryDirectory();
+    writeFileSync(join(root, "file"), "not a directory");
+    const file = await runCli(["render", "--in", "-", "--out", join(root, "file")], { stdin: "" });
+    expect(file.code).toBe(1);
+    expect(file.stderr).toContain("it exists and is not a directory");
+  });
+});
