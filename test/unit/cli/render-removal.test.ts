@@ -70,26 +70,29 @@ function expectRefusal(run: { code: number; stdout: string; stderr: string }, re
 }
 
 describe("osac-vm render: the removal guard", () => {
+  it("GIVEN stdin from /dev/null on a populated tree THEN exit 2, the tree untouched (real process)", () => {
+    const out = populatedTree();
+    const before = snapshotTree(out);
+    const run = spawnSync("sh", ["-c", `exec "$0" bin/osac-vm.js render --in - --out "$1" </dev/null`, process.execPath, out], {
+      cwd: PROJECT,
+      encoding: "utf8",
+    });
+    expectRefusal({ code: run.status!, stdout: run.stdout, stderr: run.stderr }, 200, 200);
+    expect(run.stderr).toContain("warning: <stdin>: holds no objects");
+    expect(run.stderr).toContain("the input holds no orders");
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
   describe.each([false, true])("with --check %s", (check) => {
     const flags = check ? ["--check"] : [];
 
-    it("GIVEN stdin from /dev/null on a populated tree THEN exit 2, the tree untouched (real process)", () => {
+    it("GIVEN an empty stdin THEN the same refusal, naming the empty input", async () => {
       const out = populatedTree();
       const before = snapshotTree(out);
-      const run = spawnSync("sh", ["-c", `exec "$0" bin/osac-vm.js render --in - --out "$1" ${flags.join(" ")} </dev/null`, process.execPath, out], {
-        cwd: PROJECT,
-        encoding: "utf8",
-      });
-      expectRefusal({ code: run.status!, stdout: run.stdout, stderr: run.stderr }, 200, 200);
+      const run = await runCli(["render", "--in", "-", "--out", out, ...flags], { stdin: "" });
+      expectRefusal(run, 200, 200);
       expect(run.stderr).toContain("warning: <stdin>: holds no objects");
       expect(run.stderr).toContain("the input holds no orders");
-      expect(snapshotTree(out)).toEqual(before);
-    });
-
-    it("GIVEN an empty stdin in process THEN the same refusal", async () => {
-      const out = populatedTree();
-      const before = snapshotTree(out);
-      expectRefusal(await runCli(["render", "--in", "-", "--out", out, ...flags], { stdin: "" }), 200, 200);
       expect(snapshotTree(out)).toEqual(before);
     });
 
