@@ -12,6 +12,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: "chart",
+          include: ["test/chart/**/*.test.ts"],
+          globalSetup: ["test/chart/global-setup.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "conformance",
           include: ["test/conformance/**/*.test.ts"],
           testTimeout: 120_000,
