@@ -126,7 +126,7 @@ async function down(): Promise<void> {
   await withLock(async () => {
     const s = readState();
     if (!s) {
-      err("cluster:down: no control plane recorded in .cluster/state.json");
+      err(`cluster:down: no control plane recorded in ${STATE}`);
       await removeFiles();
       return;
     }

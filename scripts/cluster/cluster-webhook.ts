@@ -134,26 +134,28 @@ async function startClusterWebhook(cp: ControlPlaneState): Promise<ClusterWebhoo
 
 /**
  * Waits until the API server uses the registrations: a dry-run create of a v1beta1 order is
- * defaulted by the mutating webhook and converted to the storage version, and an invalid one is
- * denied by the validating webhook.
+ * converted to the storage version (conversion webhook), a v1alpha1 one gets its owner from the
+ * mutating webhook, and an invalid v1alpha1 one is denied by the validating webhook.
  */
 async function waitRegistrationActive(ep: KubeEndpoint, timeoutMs = 30_000): Promise<void> {
-  const create = (virtualMachine: Record<string, unknown>) =>
-    kubeRequest(ep, "POST", "/apis/cloudkit.openshift.io/v1beta1/namespaces/default/virtualmachines?dryRun=All", {
-      apiVersion: "cloudkit.openshift.io/v1beta1",
+  const create = (apiVersion: "v1alpha1" | "v1beta1", spec: Record<string, unknown>) =>
+    kubeRequest(ep, "POST", `/apis/cloudkit.openshift.io/${apiVersion}/namespaces/default/virtualmachines?dryRun=All`, {
+      apiVersion: `cloudkit.openshift.io/${apiVersion}`,
       kind: "VirtualMachine",
       metadata: { name: "cluster-up-probe", namespace: "default", annotations: { "cloudkit.openshift.io/tenant": "cluster-up" } },
-      spec: { templateID: "cloudkit.templates.ocp_virt_vm", virtualMachine },
+      spec: { templateID: "cloudkit.templates.ocp_virt_vm", ...spec },
     });
   const deadline = Date.now() + timeoutMs;
-  let last = "";
   for (;;) {
-    const valid = await create({ cpuCores: 1 });
-    const invalid = await create({ cpuCores: 0 });
-    const defaulted = valid.status === 201 && (JSON.parse(valid.text) as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.["cloudkit.openshift.io/managed-by"];
-    if (defaulted && invalid.text.includes("orders.validate.osac-vm-gitops")) return;
-    last = `valid order: HTTP ${valid.status} ${valid.text.slice(0, 300)}; invalid order: HTTP ${invalid.status} ${invalid.text.slice(0, 300)}`;
-    if (Date.now() > deadline) throw new Error(`the API server does not use the webhook after ${timeoutMs} ms: ${last}`);
+    const converted = await create("v1beta1", { virtualMachine: { cpuCores: 1 } });
+    const defaulted = await create("v1alpha1", { templateParameters: '{"cpu_cores":"1"}' });
+    const denied = await create("v1alpha1", { templateParameters: '{"cpu_cores":"0"}' });
+    const owner = defaulted.status === 201 ? (JSON.parse(defaulted.text) as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations?.["cloudkit.openshift.io/managed-by"] : undefined;
+    if (converted.status === 201 && owner && denied.text.includes("orders.validate.osac-vm-gitops")) return;
+    if (Date.now() > deadline) {
+      const show = (r: { status: number; text: string }) => `HTTP ${r.status} ${r.text.slice(0, 300)}`;
+      throw new Error(`the API server does not use the webhook after ${timeoutMs} ms: v1beta1 order ${show(converted)}; v1alpha1 order ${show(defaulted)}; invalid order ${show(denied)}`);
+    }
     await sleep(200);
   }
 }

@@ -73,7 +73,8 @@ describe("npm run cluster:up for a new user", () => {
 
   it("GIVEN the cluster WHEN kubectl apply -f examples/orders THEN every order is created, and the mutating webhook defaulted the one without an owner", async () => {
     const run = await k(["apply", "-f", path.join(REPO_ROOT, "examples/orders")]);
-    expect(run.stderr).toBe("");
+    // The webhook's warnings (a :latest image, a storage class this cluster lacks) are expected.
+    expect(run.stderr.split("\n").filter((line) => line && !line.startsWith("Warning: "))).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout.match(/ created/g)).toHaveLength(4);
     const scratch = await getJson(["get", "virtualmachines.v1alpha1.cloudkit.openshift.io", "-n", "team-b-orders", "scratch"]);
