@@ -59,6 +59,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     logger,
     onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
+    ...(config.scope ? { scope: config.scope } : {}),
   });
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
 
@@ -121,7 +122,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled }, "Started the controller");
+  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, ...(config.scope ?? { scope: "cluster" }) }, "Started the controller");
 
   return {
     metricsPort,
