@@ -14,7 +14,7 @@ export const EXCLUDED_NAMESPACES = ["kube-system", "argocd"];
 
 const ORDER_RULE = {
   apiGroups: ["cloudkit.openshift.io"],
-  apiVersions: ["v1alpha1", "v1beta1"],
+  apiVersions: ["v1alpha1"],
   resources: ["virtualmachines"],
   operations: ["CREATE", "UPDATE"],
   scope: "Namespaced",

@@ -148,7 +148,7 @@ describe("helm template, default values", () => {
       "datavolumes.mutate.osac-vm-gitops.cloudkit.openshift.io",
       "orders.validate.osac-vm-gitops.cloudkit.openshift.io",
     ]);
-    const orderRule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1", "v1beta1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"], scope: "Namespaced" };
+    const orderRule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"], scope: "Namespaced" };
     const excluded = { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", NS, "argocd"] };
     const [mutateOrders, mutateDataVolumes] = mutating.webhooks;
     const [validateOrders] = validating.webhooks;
