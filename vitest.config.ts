@@ -8,6 +8,17 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           testTimeout: 30_000,
+          // The unit tests keep no state between files: one module graph per worker saves re-importing
+          // cdk8s, express and zod for every file (most of the suite's start-up time).
+          isolate: false,
+        },
+      },
+      {
+        test: {
+          name: "chart",
+          include: ["test/chart/**/*.test.ts"],
+          globalSetup: ["test/chart/global-setup.ts"],
+          testTimeout: 60_000,
         },
       },
       {

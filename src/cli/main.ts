@@ -3,8 +3,8 @@ import { ExitCode, type Terminal } from "./terminal.ts";
 const USAGE = `Usage: osac-vm <command> [options]
 
 Commands:
-  render    Render VirtualMachine orders into KubeVirt objects under an output directory
-  validate  Check VirtualMachine orders and print every error
+  render      Render VirtualMachine orders into KubeVirt objects under an output directory
+  validate    Check VirtualMachine orders as render would and print every error
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
   committer   Commit gitops orders' rendered files to a Git branch, sealed, for Argo CD
@@ -25,9 +25,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  if (command === undefined) {
+    terminal.stderr.write(USAGE);
+    return ExitCode.invalid;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
     terminal.stdout.write(USAGE);
-    return command === undefined ? ExitCode.invalid : ExitCode.ok;
+    return ExitCode.ok;
   }
   const load = COMMANDS[command];
   if (!load) {

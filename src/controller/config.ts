@@ -1,6 +1,17 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const namespaceList = z.array(z.string().max(63, "must be at most 63 characters").regex(NAMESPACE_NAME, "must be a namespace name (DNS-1123 label)")).min(1, "must name at least one namespace");
+
+/**
+ * Namespace scope: orders are watched (and patched) only in `orderNamespaces`, their children only
+ * in `tenantNamespaces`, so that namespaced Roles suffice (chart value controller.watchNamespaces).
+ * Absent: everything cluster-wide.
+ */
+export const WatchScopeSchema = z.object({ orderNamespaces: namespaceList, tenantNamespaces: namespaceList }).strict();
+export type WatchScope = z.infer<typeof WatchScopeSchema>;
+
 /** The controller's settings, parsed once at start-up from flags and the environment. */
 export const ControllerConfigSchema = z
   .object({
@@ -16,6 +27,7 @@ export const ControllerConfigSchema = z
       name: z.string().min(1),
       identity: z.string().min(1),
     }),
+    scope: WatchScopeSchema.optional(),
     resyncIntervalMs: z.number().int().positive(),
     configVersionKeyFile: z.string().min(1).optional(),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
@@ -32,15 +44,22 @@ export interface ControllerFlags {
   concurrency?: string;
   "leader-elect"?: boolean;
   "leader-election-namespace"?: string;
+  "order-namespaces"?: string;
+  "tenant-namespaces"?: string;
   "log-level"?: string;
   "config-version-key-file"?: string;
 }
+
+/** `a, b,c` → [a, b, c]; undefined when the flag is absent. */
+const splitList = (value: string | undefined) => (value === undefined ? undefined : value.split(",").map((item) => item.trim()).filter(Boolean));
 
 /**
  * Environment: KUBECONFIG, DATABASE_URL (else embedded PGlite under --data-dir), POD_NAMESPACE
  * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL.
  */
 export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Record<string, string | undefined>>) {
+  const orderNamespaces = splitList(flags["order-namespaces"]);
+  const tenantNamespaces = splitList(flags["tenant-namespaces"]);
   return ControllerConfigSchema.safeParse({
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -54,6 +73,8 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
       name: "osac-vm-controller",
       identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     },
+    // Both or neither: a half scope would need cluster-wide access after all.
+    ...(orderNamespaces || tenantNamespaces ? { scope: { orderNamespaces: orderNamespaces ?? [], tenantNamespaces: tenantNamespaces ?? [] } } : {}),
     resyncIntervalMs: 300_000,
     ...(flags["config-version-key-file"] ? { configVersionKeyFile: flags["config-version-key-file"] } : {}),
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
@@ -61,6 +82,17 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
 }
 
 export function describeControllerConfigErrors(error: z.ZodError): string[] {
-  const names: Record<string, string> = { databaseUrl: "DATABASE_URL", metricsPort: "--metrics-port", concurrency: "--concurrency", logLevel: "--log-level / LOG_LEVEL" };
-  return error.issues.map((issue) => `${names[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
+  const names: Record<string, string> = {
+    databaseUrl: "DATABASE_URL",
+    metricsPort: "--metrics-port",
+    concurrency: "--concurrency",
+    logLevel: "--log-level / LOG_LEVEL",
+    "scope.orderNamespaces": "--order-namespaces",
+    "scope.tenantNamespaces": "--tenant-namespaces",
+  };
+  return error.issues.map((issue) => {
+    const flag = names[issue.path.slice(0, 2).join(".")] ?? names[String(issue.path[0])];
+    const item = flag && issue.path.length > 2 ? ` entry ${Number(issue.path[2]) + 1}` : "";
+    return `${flag ? flag + item : issue.path.join(".")}: ${issue.message}`;
+  });
 }

@@ -65,6 +65,7 @@ export async function startController(
     logger,
     onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
+    ...(config.scope ? { scope: config.scope } : {}),
   });
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger, ...(options.configVersionKey ? { configVersionKey: options.configVersionKey } : {}) });
 
@@ -127,7 +128,7 @@ export async function startController(
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled }, "Started the controller");
+  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, ...(config.scope ?? { scope: "cluster" }) }, "Started the controller");
 
   return {
     metricsPort,

@@ -47,3 +47,9 @@ function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): Planne
     };
   });
 }
+
+/** Files in the tree that the plan does not hold (sorted): what a sync would remove. */
+export function unplannedFiles(filesInTree: Iterable<string>, planned: readonly PlannedFile[]): string[] {
+  const plannedPaths = new Set(planned.map((file) => file.path));
+  return [...filesInTree].filter((path) => !plannedPaths.has(path)).sort();
+}

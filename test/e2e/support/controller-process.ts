@@ -16,6 +16,8 @@ export interface ControllerProcessOptions {
   readonly databaseUrl?: string;
   readonly logLevel?: string;
   readonly env?: Record<string, string>;
+  /** More command-line flags, e.g. the namespace scope. */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface ControllerProcess {
@@ -62,7 +64,7 @@ export async function startControllerProcess(options: ControllerProcessOptions):
   else delete env.DATABASE_URL;
   const child = spawn(
     process.execPath,
-    [CLI, "controller", "--metrics-port", "0", "--bind-address", "127.0.0.1", "--data-dir", path.join(dataDir, "db"), "--leader-election-namespace", options.leaseNamespace],
+    [CLI, "controller", "--metrics-port", "0", "--bind-address", "127.0.0.1", "--data-dir", path.join(dataDir, "db"), "--leader-election-namespace", options.leaseNamespace, ...(options.extraArgs ?? [])],
     { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", logFd] },
   );
   fs.closeSync(logFd);
