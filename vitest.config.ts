@@ -39,6 +39,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: "git",
+          include: ["test/git/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/global-setup.ts"],

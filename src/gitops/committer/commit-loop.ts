@@ -206,7 +206,8 @@ export class CommitLoop {
     this.dirty.clear();
     for (const key of batch.keys()) this.inFlight.add(key);
     this.lastCommitStartedAtMs = this.now();
-    this.running = this.commitBatch(batch)
+    const keys = new Set(batch.keys());
+    this.running = this.commitBatch(batch, keys)
       .then(() => {
         this.failuresInRow = 0;
         this.failingSince = undefined;
@@ -216,7 +217,7 @@ export class CommitLoop {
       })
       .catch((error: unknown) => this.failed(batch, error))
       .finally(() => {
-        for (const key of batch.keys()) this.inFlight.delete(key);
+        for (const key of keys) this.inFlight.delete(key);
         this.running = undefined;
         this.deps.metrics.pending.set(this.pendingCount);
         this.kick();
@@ -229,7 +230,11 @@ export class CommitLoop {
       const pending = this.dirty.get(key);
       if (pending === undefined || pending > at) this.dirty.set(key, at);
     }
-    if (error instanceof NotLeaderError || this.stopped) return;
+    if (this.stopped) return;
+    if (error instanceof NotLeaderError) {
+      this.retryNotBeforeMs = this.now() + 1_000; // stepping down: the elector stops this loop
+      return;
+    }
     this.failuresInRow++;
     this.failingSince ??= this.now();
     const retryInMs = exponentialBackoffMs(this.failuresInRow, 1_000, this.deps.maxBackoffMs);
@@ -249,11 +254,10 @@ export class CommitLoop {
     }
   }
 
-  private async commitBatch(batch: ReadonlyMap<string, number>): Promise<void> {
-    const keys = new Set(batch.keys());
-    const overridden = new Set<string>();
+  /** `keys` grows when a rebase finds orders whose files another commit touched. */
+  private async commitBatch(batch: ReadonlyMap<string, number>, keys: Set<string>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const built = await this.buildBatch(keys, overridden);
+      const built = await this.buildBatch(keys);
       if (!built) return;
       if (!this.deps.isLeader()) throw new NotLeaderError("lost leadership before pushing");
       const pushStartedAt = performance.now();
@@ -273,13 +277,9 @@ export class CommitLoop {
       const previous = this.base;
       const tip = await this.deps.repository.fetch();
       if (!tip) throw new Error(`the branch ${this.deps.repository.options.branch} disappeared from the remote`);
-      const ours = new Set(built.paths);
       const caught = await catchUp(this.readers, previous, tip, this.owned);
       await this.moveBase(tip);
-      for (const path of caught.changedPaths) {
-        this.suspect.add(path);
-        if (ours.has(path)) overridden.add(path);
-      }
+      for (const path of caught.changedPaths) this.suspect.add(path);
       for (const key of caught.touchedOrders) {
         keys.add(key);
         this.inFlight.add(key);
@@ -289,7 +289,7 @@ export class CommitLoop {
   }
 
   /** Plans, renders and commits the batch on the base commit; undefined when nothing changes. */
-  private async buildBatch(keys: ReadonlySet<string>, overridden: ReadonlySet<string>) {
+  private async buildBatch(keys: ReadonlySet<string>) {
     const { deps } = this;
     const intents = new Map<string, OrderIntent>();
     for (const key of keys) intents.set(key, intentOf(deps.orders.get(key), deps.renderer.options));
@@ -344,7 +344,9 @@ export class CommitLoop {
       removed: guarded.plan.removals.filter((removal) => !removal.orderKey).map((removal) => removal.path),
     };
     const changes = [...rendered.changed.map((write) => ({ path: write.write.path, content: write.content })), ...guarded.plan.removals.map((removal) => ({ path: removal.path, content: undefined }))];
-    const message = commitMessage({ orders, namespaceFiles, overridden: [...overridden].filter((path) => changes.some((change) => change.path === path)), committer: deps.replica });
+    // Our files another commit changed since we wrote them, which this commit puts back.
+    const overridden = changes.map((change) => change.path).filter((path) => this.suspect.has(path));
+    const message = commitMessage({ orders, namespaceFiles, overridden, committer: deps.replica });
     const startedAt = performance.now();
     const { commit } = await deps.repository.commit({ parent: this.base, changes, message, identity: deps.identity, time: new Date(this.now()) });
     deps.metrics.commitBuildDuration.observe((performance.now() - startedAt) / 1000);

@@ -156,13 +156,16 @@ export class BareRepository {
   }
 
   /**
-   * Bounds the disk: the remote-tracking tip becomes the shallow boundary again (a depth-1 fetch),
-   * so every older commit and every blob only they reached is unreachable; `prune` deletes those
-   * loose objects, and once fetches have left more than `maxPacks` packs they are repacked into
-   * one (which also drops unreachable packed objects). Run between commits, never during one.
+   * Bounds the disk: after a depth-1 fetch made the tip the shallow boundary again, every older
+   * commit and every blob only they reached is unreachable. `prune` deletes those among the loose
+   * objects, the remaining loose objects go into one pack, and once there are more than
+   * `maxPacks` packs they are repacked into one, which drops unreachable packed objects too.
+   * Run between commits, never during one.
    */
   async maintain(maxPacks = 20): Promise<{ packs: number; repacked: boolean }> {
     await this.git.run(["prune", "--expire=now"]);
+    const before = await this.git.text(["count-objects", "-v"]);
+    if (Number(/^count: (\d+)$/m.exec(before)?.[1] ?? 0) > 0) await this.git.run(["repack", "-d", "-q", "--no-write-bitmap-index"]);
     const counts = await this.git.text(["count-objects", "-v"]);
     const packs = Number(/^packs: (\d+)$/m.exec(counts)?.[1] ?? 0);
     if (packs <= maxPacks) return { packs, repacked: false };

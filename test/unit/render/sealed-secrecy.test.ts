@@ -9,22 +9,8 @@ import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { runCli, temporaryDirectory } from "../../support/cli.ts";
 import { orderDocument } from "../../support/orders.ts";
+import { encodings } from "../../support/secrecy.ts";
 import { rsaKeyPair, selfSignedCertificate, sshEd25519Key } from "../../support/sealing.ts";
-
-const MIN_CHECKED_LENGTH = 16;
-
-/** Every way a value's bytes could appear in a text file. */
-function encodings(value: Buffer): string[] {
-  const forms = [value.toString("utf8"), value.toString("hex"), JSON.stringify(value.toString("utf8")).slice(1, -1)];
-  for (let offset = 0; offset < 3; offset++) {
-    for (const alphabet of ["base64", "base64url"] as const) {
-      const encoded = value.subarray(offset).toString(alphabet);
-      forms.push(encoded.slice(0, Math.max(0, Math.floor(encoded.length / 4) * 4 - 4)));
-    }
-  }
-  forms.push(...value.toString("utf8").split("\n"));
-  return forms.filter((form) => form.length >= MIN_CHECKED_LENGTH);
-}
 
 function treeText(root: string): string {
   let text = "";
