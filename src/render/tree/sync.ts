@@ -6,13 +6,13 @@ import { composeFile, HEADER_MAX_BYTES, readHeader, serializeObjects, sizeIntact
 import { isLayoutPath } from "./layout.ts";
 
 /** Renders one planned file's objects. */
-export type SourceRenderer = (source: PlannedSource) => KubeObject[];
+export type SourceRenderer<S = PlannedSource> = (source: S) => KubeObject[];
 
-export interface SyncOptions {
+export interface SyncOptions<S = PlannedSource> {
   /** Write nothing; report what differs. */
   readonly check: boolean;
   /** Loaded only when some file must be rendered (cdk8s costs start-up time). */
-  readonly loadRenderer: () => Promise<SourceRenderer>;
+  readonly loadRenderer: () => Promise<SourceRenderer<S>>;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -33,7 +33,7 @@ export interface SyncReport {
  * whose recorded input digest matches and whose body is intact is neither rendered nor written;
  * `check` renders everything and compares bytes.
  */
-export async function syncTree(outDir: string, planned: readonly PlannedFile[], options: SyncOptions, scan: Promise<OwnedFiles> = scanOwnedFiles(outDir)): Promise<SyncReport> {
+export async function syncTree<S = PlannedSource>(outDir: string, planned: readonly PlannedFile<S>[], options: SyncOptions<S>, scan: Promise<OwnedFiles> = scanOwnedFiles(outDir)): Promise<SyncReport> {
   const existing = await scan;
   const changed: string[] = [];
   const writes: { path: string; content: string }[] = [];
@@ -83,15 +83,16 @@ const SCAN_CONCURRENCY = 32;
 /**
  * Our files under `outDir` (by layout path and header); a missing directory has none. The reads
  * run on libuv's thread pool, so a caller can start the scan and parse its input meanwhile.
+ * `isOwnedPath` says which paths a writer owns (the orders' layout by default).
  */
-export function scanOwnedFiles(outDir: string): Promise<OwnedFiles> {
+export function scanOwnedFiles(outDir: string, isOwnedPath: (relativePath: string) => boolean = isLayoutPath): Promise<OwnedFiles> {
   const paths: string[] = [];
   try {
     for (const directory of listDirectory(outDir)) {
       if (!directory.isDirectory()) continue;
       for (const entry of listDirectory(join(outDir, directory.name))) {
         const path = `${directory.name}/${entry.name}`;
-        if (entry.isFile() && isLayoutPath(path)) paths.push(path);
+        if (entry.isFile() && isOwnedPath(path)) paths.push(path);
       }
     }
   } catch (error) {

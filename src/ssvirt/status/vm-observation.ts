@@ -15,11 +15,12 @@ export const OS_ANNOTATION = "vm.kubevirt.io/os";
 /** A KubeVirt object as JSON (only what is read here). */
 export interface KubevirtObject {
   readonly metadata: {
-    readonly name: string;
+    readonly name?: string;
     readonly namespace?: string;
     readonly labels?: Readonly<Record<string, string>>;
     readonly annotations?: Readonly<Record<string, string>>;
-    readonly deletionTimestamp?: string;
+    /** A string on the wire; client-node's type says Date. */
+    readonly deletionTimestamp?: string | Date;
   };
   readonly spec?: any;
   readonly status?: any;
@@ -43,7 +44,7 @@ export function observeVm(vm: KubevirtObject, vmi: KubevirtObject | undefined): 
   return {
     ...identity(vm),
     status: ssvirtVmStatus({
-      deletionTimestamp: vm.metadata.deletionTimestamp,
+      deletionTimestamp: vm.metadata.deletionTimestamp ? String(vm.metadata.deletionTimestamp) : undefined,
       printableStatus: vm.status?.printableStatus,
       running: vm.spec?.running,
       runStrategy: vm.spec?.runStrategy,
@@ -67,7 +68,7 @@ function identity(vm: KubevirtObject): Pick<VmObservation, "namespace" | "name" 
   const labels = vm.metadata.labels ?? {};
   return {
     namespace: vm.metadata.namespace ?? "",
-    name: vm.metadata.name,
+    name: vm.metadata.name ?? "",
     vappId: labels[VmLabels.vappId] || undefined,
     vappName: labels[VmLabels.vappName] || undefined,
   };
