@@ -6,7 +6,7 @@ export interface InvolvedObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly name: string;
-  /** Absent for cluster-scoped objects (a Namespace's Events go into the namespace itself). */
+  /** Absent for cluster-scoped objects: their Events go to `default`, as the API server requires. */
   readonly namespace?: string;
   readonly uid?: string;
 }
@@ -40,7 +40,7 @@ export class EventRecorder {
 
   record(object: InvolvedObject, type: "Normal" | "Warning", reason: string, message: string): void {
     if (this.closed) return;
-    const namespace = object.namespace ?? (object.kind === "Namespace" ? object.name : "default");
+    const namespace = object.namespace ?? "default";
     const now = new Date().toISOString();
     const body = {
       apiVersion: "v1",
