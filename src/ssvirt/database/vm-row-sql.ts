@@ -5,8 +5,10 @@
  */
 
 /**
- * Finds the VM's row (by `vapp.ssvirt.io/vapp-id` + `vm_name`, else by `namespace` + `vm_name`)
- * and updates it only when something differs: `status`, and each of `cpu_count`, `memory_mb`,
+ * Finds the VM's row (by `vapp.ssvirt.io/vapp-id` + `vm_name`, else by `namespace` + `vm_name`).
+ * A label value cannot hold the `:` of a `urn:vcloud:vapp:<uuid>` id, so the label carries the
+ * vApp's UUID (as SSVirt's namespace labels carry the VDC's): it matches `urn:vcloud:vapp:<label>`,
+ * or the id itself where ids are not URNs. The row is updated only when something differs: `status`, and each of `cpu_count`, `memory_mb`,
  * `guest_os` that has a value (fields without one are left as they are, as SSVirt's
  * `UpdateVMData` does). `updated_at` moves only with a change.
  * Parameters: $1 vApp id or null, $2 namespace, $3 vm_name, $4 status, $5 cpu_count or null,
@@ -18,7 +20,7 @@ export const UPDATE_VM_ROW = `
 WITH target AS (
   SELECT id, vapp_id, status FROM (
     SELECT id, vapp_id, status, 1 AS rank FROM vms
-      WHERE deleted_at IS NULL AND $1::text IS NOT NULL AND vapp_id = $1::text AND vm_name = $3::text
+      WHERE deleted_at IS NULL AND $1::text IS NOT NULL AND vapp_id IN ($1::text, 'urn:vcloud:vapp:' || $1::text) AND vm_name = $3::text
     UNION ALL
     SELECT id, vapp_id, status, 2 AS rank FROM vms
       WHERE deleted_at IS NULL AND namespace = $2::text AND vm_name = $3::text

@@ -130,7 +130,10 @@ export function describeSsvirtDatabaseContract(harness: () => SsvirtDbHarness): 
       expect(result.vmId).toBe(byVApp);
       expect((await vmRow(byVApp)).status).toBe("SUSPENDED");
       expect((await vmRow(byName)).status).toBe("");
-      const fallback = await writeVmObservation(harness().session, observation({ namespace: vdc.namespace, name: "app", vappId: "urn:vcloud:vapp:none", status: "ERROR" }));
+      // A label cannot hold the URN's colons: the label's value is the vApp's UUID.
+      const byUuid = await writeVmObservation(harness().session, observation({ namespace: vdc.namespace, name: "app", vappId: vappId.split(":")[3], status: "POWERED_OFF" }));
+      expect(byUuid).toMatchObject({ vmId: byVApp, outcome: "updated" });
+      const fallback = await writeVmObservation(harness().session, observation({ namespace: vdc.namespace, name: "app", vappId: "none", status: "ERROR" }));
       expect(fallback.vmId).toBe(byName);
     });
 
