@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SqlQueryable, SqlSession } from "../../platform/database/sql-session.ts";
 import { UrnPrefix, newUrn } from "../model/urn.ts";
-import { evaluateVAppStatus, type VAppStatus } from "../status/vapp-status.ts";
+import { canChangeVAppStatus, evaluateVAppStatus, type VAppStatus } from "../status/vapp-status.ts";
 import type { VmObservation } from "../status/vm-observation.ts";
 import { INSERT_VAPP, INSERT_VM, LOCK_VAPP, SELECT_VAPP_BY_NAME, SELECT_VAPP_VM_STATUSES, SELECT_VDC_OF_NAMESPACE, UPDATE_VAPP_STATUS, UPDATE_VM_ROW } from "./vm-row-sql.ts";
 
@@ -40,8 +40,9 @@ export interface WriteVmOptions {
 
 /**
  * Writes one VM's observation into SSVirt's tables, in one transaction: the `vms` row (found, or
- * created for a labelled VM), then, when the VM's status changed, the vApp's status as SSVirt's
- * vApp controller aggregates it. Nothing is written when nothing differs.
+ * created for a labelled VM), then, when the VM's status change can change its vApp's aggregate
+ * (or on a resync), the vApp's status as SSVirt's vApp controller aggregates it. Nothing is
+ * written when nothing differs.
  */
 export async function writeVmObservation(session: SqlSession, observation: VmObservation, options: WriteVmOptions = {}): Promise<VmWriteResult> {
   try {
@@ -69,7 +70,8 @@ async function writeInTransaction(tx: SqlQueryable, observation: VmObservation, 
     const written = Number(row.written) > 0;
     const statusChanged = row.previous_status !== observation.status;
     const base = { vmId: row.id, vappId: row.vapp_id, previousStatus: row.previous_status };
-    if (!(written && statusChanged) && !options.aggregateAlways) return { outcome: written ? "updated" : "unchanged", ...base, statements };
+    const vappMayChange = written && statusChanged && canChangeVAppStatus(row.previous_status, observation.status);
+    if (!vappMayChange && !options.aggregateAlways) return { outcome: written ? "updated" : "unchanged", ...base, statements };
     const aggregate = await aggregateVApp(tx, row.vapp_id);
     statements += aggregate.statements;
     return { outcome: written ? "updated" : "unchanged", ...base, ...(aggregate.change ? { vappStatus: aggregate.change } : {}), statements };

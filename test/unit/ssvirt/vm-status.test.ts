@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { PRINTABLE_STATUSES } from "../../../src/controller/status/printable-status.ts";
 import { quantityValue } from "../../../src/ssvirt/status/quantity-bytes.ts";
-import { evaluateVAppStatus } from "../../../src/ssvirt/status/vapp-status.ts";
+import { canChangeVAppStatus, evaluateVAppStatus } from "../../../src/ssvirt/status/vapp-status.ts";
 import { vmData, vmiData, vmSpecData } from "../../../src/ssvirt/status/vm-data.ts";
 import { observationFingerprint, observeDeletedVm, observeVm } from "../../../src/ssvirt/status/vm-observation.ts";
 import { SSVIRT_VM_STATUSES, ssvirtVmStatus } from "../../../src/ssvirt/status/vm-status.ts";
@@ -171,5 +171,26 @@ describe("Observing a KubeVirt VM", () => {
     expect(observationFingerprint(base)).toBe(observationFingerprint(observeVm({ ...vm, metadata: { ...vm.metadata } }, undefined)));
     expect(observationFingerprint(base)).not.toBe(observationFingerprint({ ...base, status: "POWERED_OFF" }));
     expect(observationFingerprint(base)).not.toBe(observationFingerprint({ ...base, data: { ...base.data, guestOs: "x" } }));
+  });
+});
+
+describe("Which VM status changes can move a vApp", () => {
+  it.each([
+    ["", "STARTING", true],
+    [null, "POWERED_ON", true],
+    ["POWERED_ON", "DELETED", true],
+    ["DELETING", "POWERED_ON", true],
+    ["UNRESOLVED", "ERROR", true],
+    ["POWERED_ON", "POWERED_OFF", false],
+    ["STARTING", "ERROR", false],
+  ] as const)("GIVEN %j → %j THEN the aggregate may change: %s", (from, to, expected) => {
+    expect(canChangeVAppStatus(from, to)).toBe(expected);
+    // The claim behind it: for any other VMs, the aggregate is the same before and after.
+    if (!expected) {
+      for (const others of [[], ["POWERED_ON"], [""], ["DELETED"], ["POWERED_ON", "UNRESOLVED"]]) {
+        expect(evaluateVAppStatus(undefined, [...others, from])).toBe(evaluateVAppStatus(undefined, [...others, to]));
+        expect(evaluateVAppStatus(undefined, [from, ...others])).toBe(evaluateVAppStatus(undefined, [to, ...others]));
+      }
+    }
   });
 });
