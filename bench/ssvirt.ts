@@ -178,7 +178,8 @@ async function main(): Promise<void> {
   log(`${VMS} VMs created in ${ms(createMs)} ms; every row written ${ms(firstRowsMs)} ms after the first POST`);
 
   const current = new Map(vms.map((vm) => [vm.id, "STARTING"]));
-  const phase = async (name: string, run: (change: (index: number) => Promise<{ id: string; status: string; sentAt: number }>) => Promise<{ id: string; status: string; sentAt: number }[]>) => {
+  type Sent = { id: string; status: string; sentAt: number; answeredAt: number };
+  const phase = async (name: string, run: (change: (index: number) => Promise<Sent>) => Promise<Sent[]>) => {
     const phaseLoad = load();
     const before = { metrics: await scrapeTotals(controller), rows: await rowUpdates(db) };
     const since = wallNow();
@@ -189,22 +190,29 @@ async function main(): Promise<void> {
       current.set(vm.id, status);
       const sentAt = wallNow();
       await rest.request("PATCH", `/apis/kubevirt.io/v1/namespaces/${vm.namespace}/virtualmachines/${vm.name}/status`, { body: { status: { printableStatus: next } }, contentType: "application/merge-patch+json", discardBody: true });
-      return { id: vm.id, status, sentAt };
+      return { id: vm.id, status, sentAt, answeredAt: wallNow() };
     };
+    const sendStart = performance.now();
     const sent = await run(change);
+    const sendMs = performance.now() - sendStart;
     await waitFor(`${name}: every change landed`, async () => Number((await sql<{ count: string }>("SELECT count(*)::text AS count FROM bench_status_changes WHERE at >= to_timestamp($1 / 1000.0)", [since]))[0]!.count) >= sent.length, 120_000, 250);
     const records = await sql<{ vm_id: string; status: string; at_ms: number }>("SELECT vm_id, status, extract(epoch FROM at) * 1000 AS at_ms FROM bench_status_changes WHERE at >= to_timestamp($1 / 1000.0) ORDER BY at", [since]);
     const byVm = new Map<string, { status: string; at: number }[]>();
     for (const record of records) (byVm.get(record.vm_id) ?? byVm.set(record.vm_id, []).get(record.vm_id)!).push({ status: record.status, at: Number(record.at_ms) });
+    const landedAt = (entry: Sent) => byVm.get(entry.id)?.find((record) => record.status === entry.status && record.at >= entry.sentAt)?.at;
     const latencies = sent.flatMap((entry) => {
-      const landed = byVm.get(entry.id)?.find((record) => record.status === entry.status && record.at >= entry.sentAt);
-      return landed ? [landed.at - entry.sentAt] : [];
+      const at = landedAt(entry);
+      return at === undefined ? [] : [at - entry.answeredAt];
+    });
+    const fromSent = sent.flatMap((entry) => {
+      const at = landedAt(entry);
+      return at === undefined ? [] : [at - entry.sentAt];
     });
     const after = { metrics: await scrapeTotals(controller), rows: await rowUpdates(db) };
-    return { name, load: phaseLoad, latencies, sent: sent.length, metrics: diff(after.metrics, before.metrics), rows: { vms: after.rows.vms - before.rows.vms, vapps: after.rows.vapps - before.rows.vapps } };
+    return { name, load: phaseLoad, latencies, fromSent, sendMs, sent: sent.length, metrics: diff(after.metrics, before.metrics), rows: { vms: after.rows.vms - before.rows.vms, vapps: after.rows.vapps - before.rows.vapps } };
   };
   const paced = await phase(`paced ${RATE}/s`, async (change) => {
-    const sent: { id: string; status: string; sentAt: number }[] = [];
+    const sent: Sent[] = [];
     const started = performance.now();
     const inFlight: Promise<void>[] = [];
     for (let index = 0; index < CHANGES; index++) {
@@ -217,7 +225,7 @@ async function main(): Promise<void> {
     return sent;
   });
   const burst = await phase(`burst, ${IN_FLIGHT} in flight`, async (change) => {
-    const sent: { id: string; status: string; sentAt: number }[] = [];
+    const sent: Sent[] = [];
     await pool(Array.from({ length: CHANGES }, (_, index) => index), IN_FLIGHT, async (index) => void sent.push(await change(index)));
     return sent;
   });
@@ -264,12 +272,13 @@ async function main(): Promise<void> {
   console.log(`| new VDC row → Namespace, ResourceQuota, LimitRange, NetworkPolicy | ${create.count} | ${ms(create.p50)} | ${ms(create.p90)} | ${ms(create.p99)} | ${ms(create.max)} | ≤ ${TARGETS.vdcP99Ms} | ${create.p99 <= TARGETS.vdcP99Ms ? "yes" : "**no**"} | ${vdcLoad} |`);
   console.log(`| VDC disabled → quota closed to new VMs | ${disable.count} | ${ms(disable.p50)} | ${ms(disable.p90)} | ${ms(disable.p99)} | ${ms(disable.max)} | ≤ ${TARGETS.vdcP99Ms} | ${disable.p99 <= TARGETS.vdcP99Ms ? "yes" : "**no**"} | ${vdcLoad} |`);
   console.log(`\n### VM status change → \`vms\` row (${VMS} VMs in ${VDCS} VDC namespaces, PostgreSQL 15)\n`);
-  console.log("| phase | changes | landed | p50 ms | p90 ms | p99 ms | max ms | target p99 | met | transactions / change | statements / change | vms rows / change | v_apps rows / change | load (1/5/15) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("Latency: from the API server's answer to the status PATCH (the change is committed; the watch event follows) until the trigger saw the row change; the last column from the moment the PATCH was sent.\n");
+  console.log("| phase | changes | sent in s | landed | p50 ms | p90 ms | p99 ms | max ms | target p99 | met | p99 from PATCH sent ms | transactions / change | statements / change | vms rows / change | v_apps rows / change | load (1/5/15) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const result of [paced, burst]) {
     const s = summary(result.latencies);
     const per = (value: number | undefined) => ((value ?? 0) / result.sent).toFixed(2);
     console.log(
-      `| ${result.name} | ${result.sent} | ${s.count} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.max)} | ≤ ${TARGETS.statusP99Ms} | ${s.p99 <= TARGETS.statusP99Ms && s.count === result.sent ? "yes" : "**no**"} | ${per(result.metrics.get("writes"))} | ${per(result.metrics.get("statements"))} | ${per(result.rows.vms)} | ${per(result.rows.vapps)} | ${result.load} |`,
+      `| ${result.name} | ${result.sent} | ${(result.sendMs / 1000).toFixed(1)} | ${s.count} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.max)} | ≤ ${TARGETS.statusP99Ms} | ${s.p99 <= TARGETS.statusP99Ms && s.count === result.sent ? "yes" : "**no**"} | ${ms(percentile(result.fromSent, 99))} | ${per(result.metrics.get("writes"))} | ${per(result.metrics.get("statements"))} | ${per(result.rows.vms)} | ${per(result.rows.vapps)} | ${result.load} |`,
     );
   }
   console.log(`\nThe first status of each of the ${VMS} VMs (row '' → STARTING, vApps INSTANTIATING → DEPLOYED) was in the database ${ms(firstRowsMs)} ms after the first of ${VMS} VM POSTs (the POSTs took ${ms(createMs)} ms).\n`);

@@ -45,6 +45,9 @@ written AS (
 )
 SELECT t.id, t.vapp_id, t.status AS previous_status, (SELECT count(*) FROM written)::int AS written FROM target t`;
 
+/** A VM's row by (namespace, vm_name), locking nothing. $1 namespace, $2 vm_name. */
+export const SELECT_VM_BY_NAME = "SELECT id FROM vms WHERE deleted_at IS NULL AND namespace = $1 AND vm_name = $2 ORDER BY id LIMIT 1";
+
 /** The VDC (not deleted) whose namespace this is. $1 namespace. */
 export const SELECT_VDC_OF_NAMESPACE = "SELECT id FROM vdcs WHERE deleted_at IS NULL AND namespace = $1 ORDER BY id LIMIT 1";
 

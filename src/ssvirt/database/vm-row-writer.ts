@@ -3,7 +3,7 @@ import type { SqlQueryable, SqlSession } from "../../platform/database/sql-sessi
 import { UrnPrefix, newUrn } from "../model/urn.ts";
 import { canChangeVAppStatus, evaluateVAppStatus, type VAppStatus } from "../status/vapp-status.ts";
 import type { VmObservation } from "../status/vm-observation.ts";
-import { INSERT_VAPP, INSERT_VM, LOCK_VAPP, SELECT_VAPP_BY_NAME, SELECT_VAPP_VM_STATUSES, SELECT_VDC_OF_NAMESPACE, UPDATE_VAPP_STATUS, UPDATE_VM_ROW } from "./vm-row-sql.ts";
+import { INSERT_VAPP, INSERT_VM, LOCK_VAPP, SELECT_VAPP_BY_NAME, SELECT_VAPP_VM_STATUSES, SELECT_VDC_OF_NAMESPACE, SELECT_VM_BY_NAME, UPDATE_VAPP_STATUS, UPDATE_VM_ROW } from "./vm-row-sql.ts";
 
 /** What one write did. */
 export type VmWriteOutcome =
@@ -39,25 +39,17 @@ export interface WriteVmOptions {
 }
 
 /**
- * Writes one VM's observation into SSVirt's tables, in one transaction: the `vms` row (found, or
- * created for a labelled VM), then, when the VM's status change can change its vApp's aggregate
- * (or on a resync), the vApp's status as SSVirt's vApp controller aggregates it. Nothing is
- * written when nothing differs.
+ * Writes one VM's observation into SSVirt's tables. The common case is one statement in one round
+ * trip: the `vms` row found and updated only if something differs (autocommit; a single
+ * statement is atomic by itself). When the VM's status change can change its vApp's aggregate (or
+ * on a resync), the vApp is then locked and re-evaluated in a transaction of its own, reading the
+ * committed statuses of all its VMs, so two VMs of one vApp changing at once both end in the right
+ * aggregate. A VM labelled `vapp.ssvirt` without a row gets one (and its vApp when it has none)
+ * in one transaction. Nothing is written when nothing differs.
  */
 export async function writeVmObservation(session: SqlSession, observation: VmObservation, options: WriteVmOptions = {}): Promise<VmWriteResult> {
-  try {
-    return await session.transaction((tx) => writeInTransaction(tx, observation, options));
-  } catch (error) {
-    // The session wraps whatever the transaction threw into its error catalogue; ours is the cause.
-    const cause = (error as { cause?: unknown }).cause;
-    throw cause instanceof VAppNameTakenError ? cause : error;
-  }
-}
-
-async function writeInTransaction(tx: SqlQueryable, observation: VmObservation, options: WriteVmOptions): Promise<VmWriteResult> {
   const { data } = observation;
-  let statements = 1;
-  const [row] = await tx.query<{ id: string; vapp_id: string; previous_status: string | null; written: number }>(UPDATE_VM_ROW, [
+  const [row] = await session.query<{ id: string; vapp_id: string; previous_status: string | null; written: number }>(UPDATE_VM_ROW, [
     observation.vappId ?? null,
     observation.namespace,
     observation.name,
@@ -68,18 +60,31 @@ async function writeInTransaction(tx: SqlQueryable, observation: VmObservation, 
   ]);
   if (row) {
     const written = Number(row.written) > 0;
-    const statusChanged = row.previous_status !== observation.status;
-    const base = { vmId: row.id, vappId: row.vapp_id, previousStatus: row.previous_status };
-    const vappMayChange = written && statusChanged && canChangeVAppStatus(row.previous_status, observation.status);
-    if (!vappMayChange && !options.aggregateAlways) return { outcome: written ? "updated" : "unchanged", ...base, statements };
-    const aggregate = await aggregateVApp(tx, row.vapp_id);
-    statements += aggregate.statements;
-    return { outcome: written ? "updated" : "unchanged", ...base, ...(aggregate.change ? { vappStatus: aggregate.change } : {}), statements };
+    const base = { outcome: written ? ("updated" as const) : ("unchanged" as const), vmId: row.id, vappId: row.vapp_id, previousStatus: row.previous_status };
+    const vappMayChange = written && row.previous_status !== observation.status && canChangeVAppStatus(row.previous_status, observation.status);
+    if (!vappMayChange && !options.aggregateAlways) return { ...base, statements: 1 };
+    const aggregate = await session.transaction((tx) => aggregateVApp(tx, row.vapp_id));
+    return { ...base, ...(aggregate.change ? { vappStatus: aggregate.change } : {}), statements: 1 + aggregate.statements };
   }
-  if (observation.status === "DELETED" || !observation.vappName) return { outcome: "unmanaged", statements };
+  if (observation.status === "DELETED" || !observation.vappName) return { outcome: "unmanaged", statements: 1 };
+  try {
+    return await session.transaction((tx) => createRow(tx, observation, options));
+  } catch (error) {
+    // The session wraps whatever the transaction threw into its error catalogue; ours is the cause.
+    const cause = (error as { cause?: unknown }).cause;
+    throw cause instanceof VAppNameTakenError ? cause : error;
+  }
+}
+
+/** Row and (if needed) vApp for a VM labelled `vapp.ssvirt` in a VDC namespace (SSVirt's `createVMRecord`). */
+async function createRow(tx: SqlQueryable, observation: VmObservation, options: WriteVmOptions): Promise<VmWriteResult> {
+  const { data } = observation;
+  let statements = 3;
+  // Someone (SSVirt's API) may have made the row since the update above found none: then it waits for the next pass.
+  const [existing] = await tx.query<{ id: string }>(SELECT_VM_BY_NAME, [observation.namespace, observation.name]);
+  if (existing) return { outcome: "unchanged", vmId: existing.id, statements };
   const [vdc] = await tx.query<{ id: string }>(SELECT_VDC_OF_NAMESPACE, [observation.namespace]);
-  statements++;
-  if (!vdc) return { outcome: "unmanaged", statements };
+  if (!vdc || !observation.vappName) return { outcome: "unmanaged", statements };
   const newUuid = options.newUuid ?? randomUUID;
   await tx.query(INSERT_VAPP, [newUrn(UrnPrefix.vapp, newUuid()), observation.vappName, vdc.id, `VApp created from OpenShift TemplateInstance: ${observation.vappName}`]);
   const [vapp] = await tx.query<{ id: string; deleted_at: unknown }>(SELECT_VAPP_BY_NAME, [vdc.id, observation.vappName]);
