@@ -1,6 +1,7 @@
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { openPreparedSsvirtDatabase } from "./ssvirt-database.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { DEFAULT_SSVIRT_DATA_DIR } from "../ssvirt/database/open-database.ts";
 
 const USAGE = `Usage: osac-vm ssvirt add-vdc --organization <name> --name <vdc> [options]
 
@@ -17,7 +18,7 @@ Options:
   --cpu-units <units>     MHz (SSVirt's default), cores or millicores
   --memory-limit <MiB>    Memory quota in MiB (SSVirt's unit "MB")
   --disabled              Add it disabled (its namespace allows no new VM)
-  --data-dir <dir>        Embedded database directory (default .data/ssvirt)
+  --data-dir <dir>        Embedded database directory (default .data-ssvirt)
 `;
 
 const OPTIONS = {
@@ -63,7 +64,7 @@ export async function runSsvirtAddVdc(args: string[], terminal: Terminal): Promi
       ...(cpuLimit !== undefined ? { cpuLimit } : {}),
       ...(memoryLimit !== undefined ? { memoryLimit } : {}),
     };
-    dataDir = values["data-dir"] ?? ".data/ssvirt";
+    dataDir = values["data-dir"] ?? DEFAULT_SSVIRT_DATA_DIR;
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     terminal.stderr.write(`osac-vm ssvirt add-vdc: ${error.message}\n`);

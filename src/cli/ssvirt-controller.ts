@@ -15,7 +15,7 @@ osac-vm-ssvirt): run several replicas, one acts.
 
 Options:
   --kubeconfig <path>                 Cluster (default: KUBECONFIG, in-cluster, ~/.kube/config)
-  --data-dir <dir>                    Embedded database when SSVIRT_DATABASE_URL is unset (default .data/ssvirt)
+  --data-dir <dir>                    Embedded database when SSVIRT_DATABASE_URL is unset (default .data-ssvirt)
   --metrics-port <n>                  /healthz, /readyz, /metrics (default 8081)
   --bind-address <ip>                 Address for the metrics port (default 0.0.0.0)
   --concurrency <n>                   VMs written at once (default 8; VDC namespaces: at most 4)

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { openPreparedSsvirtDatabase, ssvirtDatabaseOptions } from "./ssvirt-database.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { DEFAULT_SSVIRT_DATA_DIR } from "../ssvirt/database/open-database.ts";
 
 const USAGE = `Usage: osac-vm ssvirt render --out <dir> [options]
 
@@ -15,7 +16,7 @@ orders' renderer may write the same tree.
 Options:
   --out <dir>          Output directory (the GitOps tree)
   --check              Write nothing; exit 1 listing the files that differ from a fresh render
-  --data-dir <dir>     Embedded database directory when SSVIRT_DATABASE_URL is unset (default .data/ssvirt)
+  --data-dir <dir>     Embedded database directory when SSVIRT_DATABASE_URL is unset (default .data-ssvirt)
 
 Environment: SSVIRT_DATABASE_URL (postgres://…, SSVirt's database; read only).
 `;
@@ -41,7 +42,7 @@ export async function runSsvirtRender(args: string[], terminal: Terminal): Promi
     terminal.stderr.write(`osac-vm ssvirt render: ${error.message}\n`);
     return ExitCode.invalid;
   }
-  const database = ssvirtDatabaseOptions(terminal.env, values["data-dir"] ?? ".data/ssvirt");
+  const database = ssvirtDatabaseOptions(terminal.env, values["data-dir"] ?? DEFAULT_SSVIRT_DATA_DIR);
   if ("error" in database) {
     terminal.stderr.write(`osac-vm ssvirt render: ${database.error}\n`);
     return ExitCode.invalid;

@@ -35,19 +35,22 @@ function report(line: string): void {
 
 let db: SsvirtDatabase;
 let controller: ControllerProcess;
+let standby: ControllerProcess | undefined;
+let leaseNamespace = "";
 let organization: OrgRow;
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "osac-ssvirt-tree-"));
 const suffix = randomBytes(3).toString("hex");
 
 beforeAll(async () => {
   db = await startSsvirtDatabase();
-  const leaseNamespace = `ssvirt-lease-${suffix}`;
+  leaseNamespace = `ssvirt-lease-${suffix}`;
   await createNamespace(admin, leaseNamespace);
   controller = await startSsvirtController(ctx.kubeconfigPath, { identity: `ssvirt-${suffix}`, leaseNamespace, databaseUrl: db.url });
   organization = await createOrganization(db.sql, { name: `E2E Org ${suffix}`, description: "VDC tests" });
 });
 
 afterAll(async () => {
+  await standby?.stop();
   await controller?.stop();
   await db?.close();
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -260,5 +263,19 @@ describe("SSVirt VDC namespaces (controller mode, PostgreSQL 15 with SSVirt's sc
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/0 written, 0 removed/);
     for (const namespace of before) expect(result.stderr).toContain(`kept: ${namespace}/_vdc.yaml: no VDC row`);
+  });
+  it("GIVEN a second replica THEN only the Lease holder acts; WHEN the leader stops THEN the other takes over and applies new VDCs", async () => {
+    standby = await startSsvirtController(ctx.kubeconfigPath, { identity: `ssvirt-standby-${suffix}`, leaseNamespace, databaseUrl: db.url });
+    await eventually(async () => {
+      expect(await controller.metric("osac_vm_ssvirt_leader")).toBe(1);
+      expect(await standby!.metric("osac_vm_ssvirt_leader")).toBe(0);
+    }, 10_000);
+    expect(await standby.metric('osac_vm_ssvirt_vdc_polls_total{result="changed"}')).toBeUndefined();
+    const t0 = performance.now();
+    await controller.stop();
+    await eventually(async () => expect(await standby!.metric("osac_vm_ssvirt_leader")).toBe(1), 20_000);
+    report(`leader stopped → the other replica leads: ${(performance.now() - t0).toFixed(0)} ms`);
+    const later = await createVdc(db.sql, organization, { name: "After Handover" });
+    await eventually(() => vdcObjectsLive(later.namespace), 20_000);
   });
 });

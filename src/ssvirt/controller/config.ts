@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { DEFAULT_SSVIRT_DATA_DIR } from "../database/open-database.ts";
 
 /** The SSVirt controller's settings, parsed once at start-up from flags and the environment. */
 export const SsvirtControllerConfigSchema = z
@@ -52,7 +53,7 @@ export function parseSsvirtControllerConfig(flags: SsvirtControllerFlags, env: R
   return SsvirtControllerConfigSchema.safeParse({
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(env.SSVIRT_DATABASE_URL ? { databaseUrl: env.SSVIRT_DATABASE_URL } : {}),
-    dataDir: flags["data-dir"] ?? ".data/ssvirt",
+    dataDir: flags["data-dir"] ?? DEFAULT_SSVIRT_DATA_DIR,
     metricsPort: flags["metrics-port"] ?? "8081",
     bindAddress: flags["bind-address"] ?? "0.0.0.0",
     concurrency: flags.concurrency ?? "8",

@@ -3,12 +3,12 @@ import type { StoreLogger } from "../../platform/database/postgres-session.ts";
 import { REQUIRED_COLUMNS, SSVIRT_SCHEMA } from "./schema.ts";
 
 /** Where the embedded SSVirt database lives when no SSVIRT_DATABASE_URL is configured. */
-export const DEFAULT_SSVIRT_DATA_DIR = ".data/ssvirt";
+export const DEFAULT_SSVIRT_DATA_DIR = ".data-ssvirt";
 
 export interface OpenSsvirtDatabaseOptions {
   /** `SSVIRT_DATABASE_URL`: SSVirt's PostgreSQL. When absent, embedded PGlite in `dataDir`. */
   readonly databaseUrl?: string;
-  /** @default ".data/ssvirt" */
+  /** @default ".data-ssvirt" */
   readonly dataDir?: string;
   readonly logger?: StoreLogger;
   /** Client-side limits for PostgreSQL (ignored for PGlite). */

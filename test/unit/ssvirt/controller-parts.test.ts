@@ -112,7 +112,7 @@ describe("The SSVirt controller's configuration", () => {
     const parsed = parseSsvirtControllerConfig({}, { POD_NAME: "pod-1", POD_NAMESPACE: "ops" });
     expect(parsed.success).toBe(true);
     expect(parsed.data).toMatchObject({
-      dataDir: ".data/ssvirt",
+      dataDir: ".data-ssvirt",
       pollIntervalMs: 1000,
       resyncIntervalMs: 300000,
       applyNamespaces: true,
