@@ -215,7 +215,7 @@ describe("SSVirt VDC namespaces (controller mode, PostgreSQL 15 with SSVirt's sc
     expect((await kube.get(paths(namespace).quota)).spec.hard["count/virtualmachines.kubevirt.io"]).toBe("0");
     expect((await kube.get(paths(namespace).namespace)).metadata.deletionTimestamp).toBeUndefined();
     await eventually(async () => expect(await controller.metric('osac_vm_ssvirt_vdc_namespaces{state="retained"}')).toBe(1), 5_000);
-    expect(controller.log()).toMatch(/Kept the namespace of a deleted VDC: it still holds VMs/);
+    await eventually(async () => expect(controller.log()).toMatch(/Kept the namespace of a deleted VDC: it still holds VMs/), 5_000);
     const kept = await render();
     expect(kept.code, kept.stderr).toBe(0);
     expect(kept.stderr).toMatch(new RegExp(`kept: namespace ${namespace} of deleted VDC ${row!.id} \\("Lab"\\) still holds 1 VM\\(s\\): keeper`));
@@ -242,8 +242,10 @@ describe("SSVirt VDC namespaces (controller mode, PostgreSQL 15 with SSVirt's sc
 
   it("GIVEN a VDC row without a namespace THEN it is reported and nothing is made for it", async () => {
     await db.sql("INSERT INTO vdcs (id, name, organization_id, allocation_model, created_at, updated_at) VALUES ($1, 'Broken', $2, 'Flex', now(), now())", [`urn:vcloud:vdc:broken-${suffix}`, organization.id]);
-    await eventually(async () => expect(await controller.metric("osac_vm_ssvirt_vdc_problems")).toBe(1), 15_000);
-    expect(controller.log()).toMatch(/Left a VDC row alone: it cannot be acted on/);
+    await eventually(async () => {
+      expect(await controller.metric("osac_vm_ssvirt_vdc_problems")).toBe(1);
+      expect(controller.log()).toMatch(/Left a VDC row alone: it cannot be acted on/);
+    }, 15_000);
     const rendered = await render();
     expect(rendered.stderr).toMatch(/problem: VDC urn:vcloud:vdc:broken-[0-9a-f]+ \("Broken"\) has no namespace/);
   });
