@@ -40,6 +40,7 @@ import { onCleanup, runCleanups, sleep, waitFor } from "./support/controller-env
 import { percentile, pool } from "./support/controller-orders.ts";
 import { CollectionWatch } from "./support/controller-watch.ts";
 import { installStatusStopwatch, rowUpdates, seedVdcs, seedVms, type SeededVm } from "./support/ssvirt-seed.ts";
+import { diff, scrapeTotals, timeQuery } from "./support/ssvirt-metrics.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -289,39 +290,6 @@ async function main(): Promise<void> {
   console.log("| vdcs rows | fingerprint mean ms | fingerprint p99 ms | count and max only: mean ms | p99 ms | load (1/5/15) |\n|---|---|---|---|---|---|");
   console.log(`| ${VDCS + VDC_CHANGES} | ${fingerprintSmall.mean.toFixed(3)} | ${fingerprintSmall.p99.toFixed(3)} | ${countMaxSmall.mean.toFixed(3)} | ${countMaxSmall.p99.toFixed(3)} | ${queryLoad} |`);
   console.log(`| ${VDCS + VDC_CHANGES + 5000} | ${fingerprintLarge.mean.toFixed(3)} | ${fingerprintLarge.p99.toFixed(3)} | ${countMaxLarge.mean.toFixed(3)} | ${countMaxLarge.p99.toFixed(3)} | ${queryLoad} |`);
-}
-
-/** The controller's write counters: transactions (writes of any outcome) and statements. */
-async function scrapeTotals(controller: { metrics(): Promise<string> }): Promise<Map<string, number>> {
-  const text = await controller.metrics();
-  const totals = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const match = /^(osac_vm_ssvirt_vm_status_writes_total|osac_vm_ssvirt_vm_status_statements_total)(\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const key = match[1] === "osac_vm_ssvirt_vm_status_writes_total" ? "writes" : "statements";
-    totals.set(key, (totals.get(key) ?? 0) + Number(match[3]));
-  }
-  return totals;
-}
-
-function diff(after: Map<string, number>, before: Map<string, number>): Map<string, number> {
-  return new Map([...after].map(([key, value]) => [key, value - (before.get(key) ?? 0)]));
-}
-
-async function timeQuery(db: pg.Pool, text: string, runs: number): Promise<{ runs: number; mean: number; p99: number }> {
-  const client = await db.connect();
-  try {
-    await client.query(text);
-    const times: number[] = [];
-    for (let index = 0; index < runs; index++) {
-      const started = performance.now();
-      await client.query(text);
-      times.push(performance.now() - started);
-    }
-    return { runs, mean: times.reduce((a, b) => a + b, 0) / runs, p99: percentile(times, 99) };
-  } finally {
-    client.release();
-  }
 }
 
 main()
