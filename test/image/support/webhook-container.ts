@@ -1,6 +1,7 @@
 // `osac-vm webhook --dev-tls` in a container of the image, on the host's network (loopback, a port
 // the kernel picks), as a test talks to it: the CA it prints, the port it listens on, and a stop
 // that sends SIGTERM the way the kubelet does.
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { runArgs, type Podman } from "./podman.ts";
 
@@ -13,16 +14,19 @@ export interface WebhookContainer {
 
 const START_TIMEOUT_MS = 60_000;
 
-export async function startWebhookContainer(podman: Podman, reference: string, env: Record<string, string>): Promise<WebhookContainer> {
-  const name = `osac-vm-webhook-${randomBytes(4).toString("hex")}`;
-  const environment = Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]);
-  const child = podman.start([...runArgs({ network: "host" }), "--name", name, ...environment, reference, "webhook", "--dev-tls", "--port", "0", "--bind-address", "127.0.0.1"]);
+/** The arguments of a --dev-tls webhook on a loopback port the kernel picks. */
+export const DEV_TLS_WEBHOOK_ARGS = ["webhook", "--dev-tls", "--port", "0", "--bind-address", "127.0.0.1"];
+
+/**
+ * Waits until a starting `osac-vm webhook --dev-tls` process has printed its CA and its port; the
+ * process's exit before that rejects with what it wrote.
+ */
+export function awaitDevTlsWebhook(child: ChildProcess, what: string): Promise<{ port: number; caPem: string }> {
   let stdout = "";
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const started = await new Promise<{ port: number; caPem: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the webhook container did not listen within ${START_TIMEOUT_MS / 1000} s; stderr: ${stderr.slice(-2000)}`)), START_TIMEOUT_MS);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not listen within ${START_TIMEOUT_MS / 1000} s; stderr: ${stderr.slice(-2000)}`)), START_TIMEOUT_MS);
     child.stdout!.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       const port = /listening on port (\d+)/.exec(stdout);
@@ -32,11 +36,25 @@ export async function startWebhookContainer(podman: Podman, reference: string, e
         resolve({ port: Number(port[1]), caPem: caPem[0] });
       }
     });
-    void exited.then((code) => {
+    child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`the webhook container exited with ${code} before listening; stdout: ${stdout.slice(-1000)} stderr: ${stderr.slice(-2000)}`));
+      reject(new Error(`${what} exited with ${code} before listening; stdout: ${stdout.slice(-1000)} stderr: ${stderr.slice(-2000)}`));
     });
   });
+}
+
+export async function startWebhookContainer(podman: Podman, reference: string, env: Record<string, string>): Promise<WebhookContainer> {
+  const name = `osac-vm-webhook-${randomBytes(4).toString("hex")}`;
+  const environment = Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]);
+  const child = podman.start([...runArgs({ network: "host" }), "--name", name, ...environment, reference, ...DEV_TLS_WEBHOOK_ARGS]);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let started;
+  try {
+    started = await awaitDevTlsWebhook(child, "the webhook container");
+  } catch (error) {
+    podman.run(["rm", "--force", name]);
+    throw error;
+  }
   let stopped: Promise<number | null> | undefined;
   return {
     ...started,
