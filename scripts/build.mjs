@@ -12,29 +12,27 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILD_DIR, STAMP_FILE, sourceStamp } from "../bin/build-stamp.js";
+import { buildRevision } from "./revision.mjs";
 
-export const TYPES_DIR = "dist/types";
+const TYPES_DIR = "dist/types";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** OSAC_VM_REVISION when given (an image build without .git), else git's HEAD (`-dirty` when tracked files changed), else `unknown`. */
-function revision() {
-  if (process.env.OSAC_VM_REVISION) return process.env.OSAC_VM_REVISION;
-  const git = (args) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-  try {
-    const commit = git(["rev-parse", "--verify", "HEAD"]);
-    return git(["status", "--porcelain", "--untracked-files=no"]) === "" ? commit : `${commit}-dirty`;
-  } catch {
-    return "unknown";
-  }
-}
-
 async function buildJavaScript() {
-  const esbuild = await import("esbuild");
+  let esbuild;
+  try {
+    esbuild = await import("esbuild");
+  } catch {
+    // `npm ci --omit=dev` in a checkout runs `prepare` without the dev dependencies: say so, and
+    // let bin/osac-vm.js explain what it needs when it runs.
+    if (process.env.npm_lifecycle_event !== "prepare") throw new Error("esbuild is not installed: run 'npm ci' (it is a dev dependency)");
+    process.stdout.write("osac-vm: esbuild (a dev dependency) is not installed: src/ was not compiled\n");
+    process.exit(0);
+  }
   const out = join(root, BUILD_DIR);
   // Taken before compiling: a source saved during the build makes the output count as stale.
   const stamp = sourceStamp(root);
   const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-  const info = { version, revision: revision() };
+  const info = { version, revision: buildRevision(root) };
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await esbuild.build({

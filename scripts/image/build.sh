@@ -37,8 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 version="$(node -p 'require("./package.json").version')"
-revision="$(git rev-parse --verify HEAD 2>/dev/null || echo unknown)"
-if [ "$revision" != unknown ] && [ -n "$(git status --porcelain --untracked-files=no)" ]; then revision="$revision-dirty"; fi
+revision="$(node scripts/revision.mjs)"
 # Every file's time and the image's: the commit's, so a commit's application and Node layers are
 # the same bytes at every build (the base follows Debian's archive).
 epoch="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
