@@ -13,6 +13,7 @@ const REPO_ROOT = resolve(import.meta.dirname, "../..");
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
   version: string;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
 /** The environment without what `npm run` adds (npm_config_local_prefix would point npm back here). */
@@ -54,7 +55,9 @@ beforeAll(() => {
   writeFileSync(join(project, "package.json"), `${JSON.stringify({ name: "rendered-repository", private: true, type: "module" }, null, 2)}\n`);
   const cdk8s = `cdk8s@${manifest.dependencies.cdk8s}`;
   const constructs = `constructs@${manifest.dependencies.constructs}`;
-  succeed("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, cdk8s, constructs], project);
+  // @types/node: the declarations mention Node's types (an optional peer), as a TypeScript cdk8s app has them.
+  const nodeTypes = `@types/node@${manifest.devDependencies["@types/node"]}`;
+  succeed("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, cdk8s, constructs, nodeTypes], project);
 });
 
 afterAll(() => {
@@ -157,7 +160,7 @@ describe("the package installed in a fresh project", () => {
         `new VmOrder(new Chart(new App(), "other"), "vm", { order, profile: "kubevirt" });`,
       ].join("\n"),
     );
-    const options = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: [], skipLibCheck: false };
+    const options = { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, types: ["node"], skipLibCheck: false };
     writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["app.ts"] }));
     // The compiler is a tool run on the project: it resolves the project's imports from the project.
     const tsc = run("node", [join(REPO_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], project);
