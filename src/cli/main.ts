@@ -1,4 +1,5 @@
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { buildInfo } from "../platform/build-info.ts";
 
 const USAGE = `Usage: osac-vm <command> [options]
 
@@ -10,6 +11,7 @@ Commands:
   ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
 
 Run 'osac-vm <command> --help' for a command's options.
+'osac-vm --version' prints the version and the git revision it was built from.
 `;
 
 type Command = (args: string[], terminal: Terminal) => Promise<number> | number;
@@ -31,6 +33,11 @@ export async function main(argv: string[], terminal: Terminal): Promise<number> 
   }
   if (command === "--help" || command === "-h" || command === "help") {
     terminal.stdout.write(USAGE);
+    return ExitCode.ok;
+  }
+  if (command === "--version" || command === "version") {
+    const { version, revision } = buildInfo();
+    terminal.stdout.write(`osac-vm ${version} (revision ${revision})\n`);
     return ExitCode.ok;
   }
   const load = COMMANDS[command];
