@@ -1,4 +1,5 @@
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { buildInfo } from "../platform/build-info.ts";
 
 const USAGE = `Usage: osac-vm <command> [options]
 
@@ -8,8 +9,10 @@ Commands:
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
   committer   Commit gitops orders' rendered files to a Git branch, sealed, for Argo CD
+  ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
 
 Run 'osac-vm <command> --help' for a command's options.
+'osac-vm --version' prints the version and the git revision it was built from.
 `;
 
 type Command = (args: string[], terminal: Terminal) => Promise<number> | number;
@@ -21,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   webhook: async () => (await import("./webhook.ts")).runWebhook,
   controller: async () => (await import("./controller.ts")).runController,
   committer: async () => (await import("./committer.ts")).runCommitter,
+  ssvirt: async () => (await import("./ssvirt.ts")).runSsvirt,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {
@@ -31,6 +35,11 @@ export async function main(argv: string[], terminal: Terminal): Promise<number> 
   }
   if (command === "--help" || command === "-h" || command === "help") {
     terminal.stdout.write(USAGE);
+    return ExitCode.ok;
+  }
+  if (command === "--version" || command === "version") {
+    const { version, revision } = buildInfo();
+    terminal.stdout.write(`osac-vm ${version} (revision ${revision})\n`);
     return ExitCode.ok;
   }
   const load = COMMANDS[command];

@@ -1,9 +1,9 @@
 import type { KeyObject } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
-import { probeServer } from "../platform/probe-server.ts";
 import { KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { Logger } from "../platform/logger.ts";
+import { probeServer } from "../platform/probe-server.ts";
 // Not the database index: it re-exports both backends' sessions, which would load PGlite and pg.
 import { createObservationClock } from "../platform/database/observation-clock.ts";
 import { openStatusStore } from "../platform/database/open-status-store.ts";

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { Registry } from "prom-client";
 
-/** `/healthz`, `/readyz` (503 with the reason while not ready) and `/metrics` on one HTTP server. */
-export function probeServer(deps: { metrics: { registry: Registry }; ready: () => string | undefined }): Server {
+/** `/healthz`, `/readyz` (503 with the reason while `ready` names one) and `/metrics` of a registry. */
+export function probeServer(deps: { metrics: { readonly registry: Registry }; ready: () => string | undefined }): Server {
   return createServer((request, response) => {
     const path = (request.url ?? "/").split("?")[0];
     if (path === "/healthz") return void response.writeHead(200, { "content-type": "text/plain" }).end("ok");

@@ -14,11 +14,11 @@ export const RENDER_REVISION = 2;
 export type PlannedSource = { readonly kind: "order"; readonly order: Order } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };
 
 /** A file the render should produce; it is rendered only when missing or stale. */
-export interface PlannedFile {
+export interface PlannedFile<S = PlannedSource> {
   readonly path: string;
   readonly description: string;
   readonly inputDigest: string;
-  readonly source: PlannedSource;
+  readonly source: S;
 }
 
 /** Every file for these orders, sorted by path. Pure: renders nothing. */
