@@ -118,7 +118,7 @@ describe.each(OPTION_SET_NAMES)("helm template, option set %s: invariants", (set
     expect(parsed.data!.leaderElection).toMatchObject({ enabled: true, namespace: NS, identity: "pod-0" });
     expect(parsed.data!.dataDir.startsWith(c.volumeMounts.find((m: KubeDoc) => m.name === "data").mountPath + "/")).toBe(true);
     expect(c.env.find((e: KubeDoc) => e.name === "POD_NAME").valueFrom.fieldRef.fieldPath).toBe("metadata.name");
-    const lease = find(docs(set), "Role", "-lease");
+    const lease = find(docs(set), "Role", "-controller-lease");
     expect(lease.rules.find((r: KubeDoc) => r.resourceNames).resourceNames).toEqual([parsed.data!.leaderElection.name]);
   });
 });

@@ -44,6 +44,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "osac-vm-gitops.webhookName" -}}{{ include "osac-vm-gitops.fullname" . }}-webhook{{- end -}}
 {{- define "osac-vm-gitops.controllerName" -}}{{ include "osac-vm-gitops.fullname" . }}-controller{{- end -}}
+{{- define "osac-vm-gitops.committerName" -}}{{ include "osac-vm-gitops.fullname" . }}-committer{{- end -}}
 {{- define "osac-vm-gitops.webhookServiceName" -}}{{ include "osac-vm-gitops.webhookName" . }}{{- end -}}
 {{- define "osac-vm-gitops.tlsSecretName" -}}{{ include "osac-vm-gitops.fullname" . }}-webhook-tls{{- end -}}
 {{- define "osac-vm-gitops.certificateName" -}}{{ include "osac-vm-gitops.fullname" . }}-webhook{{- end -}}
@@ -53,6 +54,29 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- define "osac-vm-gitops.controllerServiceAccountName" -}}
 {{- default (include "osac-vm-gitops.controllerName" .) .Values.serviceAccounts.controller.name -}}
+{{- end -}}
+
+{{- define "osac-vm-gitops.committerServiceAccountName" -}}
+{{- default (include "osac-vm-gitops.committerName" .) .Values.serviceAccounts.committer.name -}}
+{{- end -}}
+
+{{/* The committer's Lease name is fixed in the code (src/gitops/committer/config.ts). */}}
+{{- define "osac-vm-gitops.committerLeaseName" -}}osac-vm-committer{{- end -}}
+
+{{/*
+The Secret holding the sealing key for the controller's --config-version-key-file, as
+{"name": …, "key": …}: controller.configVersionKey, else the committer's sealing key.
+*/}}
+{{- define "osac-vm-gitops.configVersionKey" -}}
+{{- $own := .Values.controller.configVersionKey -}}
+{{- $committer := .Values.committer -}}
+{{- if $own.secret -}}
+{{- dict "name" $own.secret "key" $own.key | toJson -}}
+{{- else if and $committer.enabled $committer.sealing.enabled -}}
+{{- dict "name" $committer.sealing.keySecret.name "key" $committer.sealing.keySecret.key | toJson -}}
+{{- else -}}
+{{- dict | toJson -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The Lease name is fixed in the code (src/controller/config.ts). */}}

@@ -87,11 +87,16 @@ export function gitEnvironment(request: GitEnvironmentRequest): GitEnvironment {
   return { env, secrets };
 }
 
-/** ssh refuses a private key that group or others can read; say so before git does, naming the setting. */
+/**
+ * ssh refuses a private key its own user owns when group or others can read it (a key owned by
+ * another user, as a Kubernetes Secret volume's root-owned files are, is not checked); say so
+ * before git does, naming the setting.
+ */
 export function privateKeyModeProblem(file: string): string | undefined {
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o077) === 0) return undefined;
-  return `${file} can be read by other users (mode ${mode.toString(8).padStart(4, "0")}); ssh refuses such a key: mount the Secret with defaultMode 0400`;
+  const stat = statSync(file);
+  const mode = stat.mode & 0o777;
+  if (stat.uid !== process.getuid?.() || (mode & 0o077) === 0) return undefined;
+  return `${file} can be read by other users (mode ${mode.toString(8).padStart(4, "0")}); ssh refuses such a key: chmod 600 it (in a pod, mount the Secret with defaultMode 0400 or 0440)`;
 }
 
 function shellQuote(text: string): string {
