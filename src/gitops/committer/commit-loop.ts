@@ -1,6 +1,5 @@
 import type { RawObject } from "../../controller/cache/raw-object.ts";
 import { desiredConfigVersion, type OrderSpecFields } from "../../domain/config-version.ts";
-import { validateOrder } from "../../domain/order.ts";
 import { exponentialBackoffMs } from "../../controller/runtime/backoff.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { RemovalPolicy } from "../../render/tree/removal-guard.ts";
@@ -8,17 +7,15 @@ import type { BareRepository } from "../git/bare-repository.ts";
 import type { BlobReader } from "../git/blob-reader.ts";
 import type { GitIdentity } from "../git/credentials.ts";
 import { GitCommandError } from "../git/errors.ts";
+import { buildBatch, type BuiltBatch } from "./batch-builder.ts";
 import { nextCommitAtMs, type ScheduleSettings } from "./batch-schedule.ts";
-import { commitMessage, type OrderChange } from "./commit-message.ts";
+import type { OrderChange } from "./commit-message.ts";
 import { notCommitted, pushed, removed, type CommittedValue } from "./committed-condition.ts";
 import type { FileRenderer } from "./file-renderer.ts";
 import type { HeaderCache } from "./header-cache.ts";
 import type { CommitterMetrics } from "./metrics.ts";
-import { intentOf, type OrderIntent } from "./order-intent.ts";
 import { OwnedFiles } from "./owned-files.ts";
-import { planBatch } from "./plan-batch.ts";
-import { describeHold, guardRemovals } from "./removal-hold.ts";
-import { renderWrites, type RenderedWrite } from "./render-writes.ts";
+import type { RenderedWrite } from "./render-writes.ts";
 import { catchUp, loadOwnedFiles, type TreeReaders } from "./tree-sync.ts";
 
 /** What the committer wants an order's Committed condition to say. */
@@ -288,72 +285,16 @@ export class CommitLoop {
     }
   }
 
-  /** Plans, renders and commits the batch on the base commit; undefined when nothing changes. */
-  private async buildBatch(keys: ReadonlySet<string>) {
-    const { deps } = this;
-    const intents = new Map<string, OrderIntent>();
-    for (const key of keys) intents.set(key, intentOf(deps.orders.get(key), deps.renderer.options));
-    const plan = planBatch({ intents, owned: this.owned, prefix: deps.prefix, planOrder: (order) => deps.renderer.planOrder(order), suspect: this.suspect });
-    const guarded = guardRemovals(plan, this.owned, deps.prefix, deps.removalPolicy);
-    const targets = new Map<string, CommittedTarget>();
+  /** Plans, renders and commits the batch on the base commit (batch-builder.ts); undefined when nothing changes. */
+  private async buildBatch(keys: ReadonlySet<string>): Promise<BuiltBatch | undefined> {
+    const result = await buildBatch(this.deps, { owned: this.owned, base: this.base, suspect: this.suspect, now: this.now }, keys);
     this.heldBack.clear();
-    if (guarded.refusal) {
-      const why = describeHold(guarded.refusal);
-      for (const key of guarded.heldBack) this.heldBack.add(key);
-      deps.metrics.removalsHeldBack.set(guarded.heldBack.length);
-      deps.metrics.removalHolds.inc();
-      deps.logger.warn({ orders: guarded.heldBack.length, inTree: guarded.refusal.ordersInTree, limits: guarded.refusal.exceeded.map((limit) => limit.kind) }, why);
-      const message = `${why}. They are removed once the removal is within the limits (--max-removals, --max-removal-percent) or --allow-mass-removal is set`;
-      for (const key of guarded.heldBack) if (deps.orders.get(key)) targets.set(key, { kind: "value", value: notCommitted("HeldBack", message) });
-    } else deps.metrics.removalsHeldBack.set(0);
-
-    for (const key of plan.kept) {
-      const intent = intents.get(key)!;
-      if (intent.kind === "keep") targets.set(key, { kind: "value", value: notCommitted(intent.reason, intent.message) });
-    }
-    for (const { orderKey, path } of plan.occupied) {
-      targets.set(orderKey, { kind: "value", value: notCommitted("PathOccupied", `The path ${path} holds a file the committer did not write; it is never overwritten. Move that file away`) });
-    }
-    const rendered = await renderWrites(guarded.plan.writes, { renderer: deps.renderer, owned: this.owned, blobs: deps.blobs });
-    for (const failure of rendered.failures) {
-      deps.metrics.renderFailures.inc({ reason: failure.reason });
-      targets.set(failure.orderKey, { kind: "value", value: notCommitted(failure.reason, failure.message) });
-    }
-    const changedKeys = new Set(rendered.changed.flatMap((write) => (write.write.orderKey ? [write.write.orderKey] : [])));
-    const removedKeys = new Set(guarded.plan.removals.flatMap((removal) => (removal.orderKey ? [removal.orderKey] : [])));
-    for (const key of [...plan.current, ...rendered.identical]) {
-      const intent = intents.get(key);
-      if (intent?.kind === "write" && this.base && !changedKeys.has(key)) targets.set(key, { kind: "current", commit: this.base, configVersion: intent.order.desiredConfigVersion });
-    }
-    if (rendered.changed.length === 0 && guarded.plan.removals.length === 0) {
-      deps.onTargets(targets);
-      return undefined;
-    }
-    const orders: OrderChange[] = [];
-    for (const write of rendered.changed) {
-      if (!write.write.orderKey || write.write.file.source.kind !== "order") continue;
-      orders.push({ orderKey: write.write.orderKey, change: write.write.exists ? "changed" : "created", configVersion: deps.renderer.stampedConfigVersion(write.write.file.source.order) });
-    }
-    for (const key of removedKeys) {
-      if (changedKeys.has(key)) continue;
-      const last = validateOrder(deps.orders.get(key)).value;
-      orders.push({ orderKey: key, change: "deleted", ...(last ? { configVersion: deps.renderer.stampedConfigVersion(last) } : {}) });
-    }
-    const namespaceFiles = {
-      written: rendered.changed.filter((write) => !write.write.orderKey).map((write) => write.write.path),
-      removed: guarded.plan.removals.filter((removal) => !removal.orderKey).map((removal) => removal.path),
-    };
-    const changes = [...rendered.changed.map((write) => ({ path: write.write.path, content: write.content })), ...guarded.plan.removals.map((removal) => ({ path: removal.path, content: undefined }))];
-    // Our files another commit changed since we wrote them, which this commit puts back.
-    const overridden = changes.map((change) => change.path).filter((path) => this.suspect.has(path));
-    const message = commitMessage({ orders, namespaceFiles, overridden, committer: deps.replica });
-    const startedAt = performance.now();
-    const { commit } = await deps.repository.commit({ parent: this.base, changes, message, identity: deps.identity, time: new Date(this.now()) });
-    deps.metrics.commitBuildDuration.observe((performance.now() - startedAt) / 1000);
-    return { commit, paths: changes.map((change) => change.path), rendered: rendered.changed, removals: guarded.plan.removals, orders, intents, targets };
+    for (const key of result.heldBack) this.heldBack.add(key);
+    if (!result.built) this.deps.onTargets(result.targets);
+    return result.built;
   }
 
-  private async afterPush(built: NonNullable<Awaited<ReturnType<CommitLoop["buildBatch"]>>>, batch: ReadonlyMap<string, number>): Promise<void> {
+  private async afterPush(built: BuiltBatch, batch: ReadonlyMap<string, number>): Promise<void> {
     const { deps } = this;
     await deps.repository.setRef(deps.repository.remoteRef, built.commit);
     this.base = built.commit;

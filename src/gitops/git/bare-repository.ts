@@ -5,7 +5,6 @@ import { GitCommandError } from "./errors.ts";
 import { buildCommit, type BuiltCommit, type CommitRequest } from "./fast-import.ts";
 
 export const ZERO_ID = "0000000000000000000000000000000000000000";
-const FILE_MODE = "100644";
 
 export interface TreeEntry {
   readonly mode: string;

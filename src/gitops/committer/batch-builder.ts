@@ -1,0 +1,107 @@
+import { validateOrder } from "../../domain/order.ts";
+import type { CommitLoopDeps, CommittedTarget } from "./commit-loop.ts";
+import { commitMessage, type OrderChange } from "./commit-message.ts";
+import { notCommitted } from "./committed-condition.ts";
+import { intentOf, type OrderIntent } from "./order-intent.ts";
+import type { OwnedFiles } from "./owned-files.ts";
+import { planBatch, type PlannedRemoval } from "./plan-batch.ts";
+import { describeHold, guardRemovals } from "./removal-hold.ts";
+import { renderWrites, type RenderedWrite } from "./render-writes.ts";
+
+/** A commit built for a batch, not pushed yet. */
+export interface BuiltBatch {
+  readonly commit: string;
+  /** Repository paths it changes. */
+  readonly paths: string[];
+  readonly rendered: RenderedWrite[];
+  readonly removals: PlannedRemoval[];
+  readonly orders: OrderChange[];
+  readonly intents: ReadonlyMap<string, OrderIntent>;
+  /** Conditions for the orders of the batch that this commit does not carry (kept, failed, held back, current). */
+  readonly targets: Map<string, CommittedTarget>;
+}
+
+export interface BatchOutcome {
+  /** undefined when the batch changes nothing in the tree (never an empty commit). */
+  readonly built?: BuiltBatch;
+  readonly targets: Map<string, CommittedTarget>;
+  /** Orders whose removal the mass-removal guard holds back. */
+  readonly heldBack: string[];
+}
+
+/** The loop's state a batch is built against. */
+export interface BatchState {
+  readonly owned: OwnedFiles;
+  readonly base: string | undefined;
+  /** Paths another commit changed since we last wrote them. */
+  readonly suspect: ReadonlySet<string>;
+  readonly now: () => number;
+}
+
+/**
+ * One batch: each order's intent (order-intent.ts), the files to write and remove
+ * (plan-batch.ts), the mass-removal guard (removal-hold.ts), rendering (render-writes.ts), the
+ * commit message and one `git fast-import` commit on the base. Conditions for the orders the
+ * commit does not carry are returned beside it.
+ */
+export async function buildBatch(deps: CommitLoopDeps, state: BatchState, keys: ReadonlySet<string>): Promise<BatchOutcome> {
+  const intents = new Map<string, OrderIntent>();
+  for (const key of keys) intents.set(key, intentOf(deps.orders.get(key), deps.renderer.options));
+  const plan = planBatch({ intents, owned: state.owned, prefix: deps.prefix, planOrder: (order) => deps.renderer.planOrder(order), suspect: state.suspect });
+  const guarded = guardRemovals(plan, state.owned, deps.prefix, deps.removalPolicy);
+  const targets = new Map<string, CommittedTarget>();
+  if (guarded.refusal) {
+    const why = describeHold(guarded.refusal);
+    deps.metrics.removalsHeldBack.set(guarded.heldBack.length);
+    deps.metrics.removalHolds.inc();
+    deps.logger.warn({ orders: guarded.heldBack.length, inTree: guarded.refusal.ordersInTree, limits: guarded.refusal.exceeded.map((limit) => limit.kind) }, why);
+    const message = `${why}. They are removed once the removal is within the limits (--max-removals, --max-removal-percent) or --allow-mass-removal is set`;
+    for (const key of guarded.heldBack) if (deps.orders.get(key)) targets.set(key, { kind: "value", value: notCommitted("HeldBack", message) });
+  } else deps.metrics.removalsHeldBack.set(0);
+
+  for (const key of plan.kept) {
+    const intent = intents.get(key)!;
+    if (intent.kind === "keep") targets.set(key, { kind: "value", value: notCommitted(intent.reason, intent.message) });
+  }
+  for (const { orderKey, path } of plan.occupied) {
+    targets.set(orderKey, { kind: "value", value: notCommitted("PathOccupied", `The path ${path} holds a file the committer did not write; it is never overwritten. Move that file away`) });
+  }
+  const rendered = await renderWrites(guarded.plan.writes, { renderer: deps.renderer, owned: state.owned, blobs: deps.blobs });
+  for (const failure of rendered.failures) {
+    deps.metrics.renderFailures.inc({ reason: failure.reason });
+    targets.set(failure.orderKey, { kind: "value", value: notCommitted(failure.reason, failure.message) });
+  }
+  const changedKeys = new Set(rendered.changed.flatMap((write) => (write.write.orderKey ? [write.write.orderKey] : [])));
+  const removedKeys = new Set(guarded.plan.removals.flatMap((removal) => (removal.orderKey ? [removal.orderKey] : [])));
+  for (const key of [...plan.current, ...rendered.identical]) {
+    const intent = intents.get(key);
+    if (intent?.kind === "write" && state.base && !changedKeys.has(key)) targets.set(key, { kind: "current", commit: state.base, configVersion: intent.order.desiredConfigVersion });
+  }
+  if (rendered.changed.length === 0 && guarded.plan.removals.length === 0) return { targets, heldBack: guarded.heldBack };
+  const orders: OrderChange[] = [];
+  for (const write of rendered.changed) {
+    if (!write.write.orderKey || write.write.file.source.kind !== "order") continue;
+    orders.push({ orderKey: write.write.orderKey, change: write.write.exists ? "changed" : "created", configVersion: deps.renderer.stampedConfigVersion(write.write.file.source.order) });
+  }
+  for (const key of removedKeys) {
+    if (changedKeys.has(key)) continue;
+    const last = validateOrder(deps.orders.get(key)).value;
+    orders.push({ orderKey: key, change: "deleted", ...(last ? { configVersion: deps.renderer.stampedConfigVersion(last) } : {}) });
+  }
+  const namespaceFiles = {
+    written: rendered.changed.filter((write) => !write.write.orderKey).map((write) => write.write.path),
+    removed: guarded.plan.removals.filter((removal) => !removal.orderKey).map((removal) => removal.path),
+  };
+  const changes = [...rendered.changed.map((write) => ({ path: write.write.path, content: write.content })), ...guarded.plan.removals.map((removal) => ({ path: removal.path, content: undefined }))];
+  // Our files another commit changed since we wrote them, which this commit puts back.
+  const overridden = changes.map((change) => change.path).filter((path) => state.suspect.has(path));
+  const message = commitMessage({ orders, namespaceFiles, overridden, committer: deps.replica });
+  const startedAt = performance.now();
+  const { commit } = await deps.repository.commit({ parent: state.base, changes, message, identity: deps.identity, time: new Date(state.now()) });
+  deps.metrics.commitBuildDuration.observe((performance.now() - startedAt) / 1000);
+  return {
+    built: { commit, paths: changes.map((change) => change.path), rendered: rendered.changed, removals: guarded.plan.removals, orders, intents, targets },
+    targets,
+    heldBack: guarded.heldBack,
+  };
+}
