@@ -1,7 +1,8 @@
 // npm run cluster:up | cluster:down | cluster:status
 //
 //   up:     starts a detached control plane (or reuses a healthy one), writes .cluster/kubeconfig and
-//           .cluster/state.json, prints the kubeconfig path on stdout.
+//           .cluster/state.json, prints the kubeconfig path on stdout. `up --argocd` also starts
+//           Argo CD, Redis and a Git server (argocd-cli.ts; .cluster/argocd.json).
 //   down:   stops it and removes its files.
 //   status: prints whether it runs (exit 0) or not (exit 1).
 import * as fs from "node:fs";
@@ -15,6 +16,7 @@ import {
   stopControlPlaneFromState,
   type ControlPlaneState,
 } from "./harness.ts";
+import { argocdDown, argocdUp } from "./argocd-cli.ts";
 
 const CLUSTER_DIR = process.env.OSAC_CLUSTER_STATE_DIR ?? path.join(REPO_ROOT, ".cluster");
 const STATE = path.join(CLUSTER_DIR, "state.json");
@@ -100,10 +102,12 @@ async function up(): Promise<void> {
     await removeClusterDirIfEmpty();
     throw e;
   });
+  if (process.argv.includes("--argocd")) await withLock(() => argocdUp(readState()!, CLUSTER_DIR));
 }
 
 async function down(): Promise<void> {
   await withLock(async () => {
+    await argocdDown(CLUSTER_DIR);
     const s = readState();
     if (!s) {
       err("cluster:down: no control plane recorded in .cluster/state.json");
