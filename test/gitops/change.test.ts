@@ -129,6 +129,7 @@ describe("GIVEN two gitops orders and their rendered children, synced by Argo CD
       conditions: [{ type: "PodScheduled", status: "False", reason: "Unschedulable", message: "0/3 nodes are available: 3 Insufficient cpu." }],
     });
     const app: Application = await apps.waitFor(ordersApp, "health Degraded", (a) => a.status?.health?.status === "Degraded");
+    expect(app.status?.health?.message, describeApplication(app)).toContain(`cloudkit.openshift.io/VirtualMachine:${ordersNamespace}/c2`);
     const degraded = (app.status?.resources ?? []).filter((r) => r.health?.status === "Degraded");
     expect(degraded.map((r) => `${r.kind} ${r.namespace}/${r.name}`), describeApplication(app)).toEqual([`VirtualMachine ${ordersNamespace}/c2`]);
     expect(degraded[0]!.health?.message).toMatch(/^ErrorUnschedulable: KubeVirt reports the VirtualMachine as ErrorUnschedulable/);

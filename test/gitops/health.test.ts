@@ -27,7 +27,7 @@ const haltedVm = {
   metadata: { name: "maintenance-halted", namespace: ns },
   spec: {
     runStrategy: "Halted",
-    template: { spec: { domain: { devices: { disks: [{ name: "root", disk: { bus: "virtio" } }] }, memory: { guest: "1Gi" } }, volumes: [{ name: "root", containerDisk: { image: "quay.io/containerdisks/fedora:latest" } }] } },
+    template: { spec: { domain: { devices: { disks: [{ name: "root", disk: { bus: "virtio" } }] }, memory: { guest: "1Gi" } }, volumes: [{ name: "root", dataVolume: { name: "maintenance-halted-root-disk" } }] } },
   },
 };
 
@@ -47,7 +47,7 @@ describe("GIVEN two rendered orders and a hand-written VM with runStrategy Halte
     await playOrderReady(admin, ns, "h2", "192.0.2.42");
     await writeVmStatus(admin, ns, "maintenance-halted", { printableStatus: "Stopped", created: false, ready: false, conditions: [{ type: "Ready", status: "False", reason: "VMINotExists", message: "VMI does not exist" }] });
     const app = await apps.waitSynced(synced.name, { health: "Healthy" });
-    expect(resourceOf(app, "VirtualMachine", ns, "maintenance-halted")?.health).toEqual({ status: "Healthy", message: "Stopped as declared (runStrategy Halted)" });
+    expect(resourceOf(app, "VirtualMachine", ns, "maintenance-halted")?.health).toMatchObject({ status: "Healthy", message: "Stopped as declared (runStrategy Halted)" });
     expect(resourceOf(app, "VirtualMachine", ns, "h1")?.health?.status).toBe("Healthy");
   });
 
@@ -63,6 +63,7 @@ describe("GIVEN two rendered orders and a hand-written VM with runStrategy Halte
       ],
     });
     const app = await apps.waitFor(synced.name, "health Degraded", (a) => a.status?.health?.status === "Degraded");
+    expect(app.status?.health?.message, describeApplication(app)).toContain(`kubevirt.io/VirtualMachine:${ns}/h2`);
     const degraded = app.status?.resources?.filter((r) => r.health?.status === "Degraded") ?? [];
     expect(degraded.map((r) => `${r.kind} ${r.name}`), describeApplication(app)).toEqual(["VirtualMachine h2"]);
     expect(degraded[0]!.health?.message).toBe(`ErrorUnschedulable: ${UNSCHEDULABLE}`);

@@ -76,7 +76,9 @@ describe("GIVEN the rendered example orders in Git and the example Application",
       if (object.kind === "VirtualMachine") await playOrderReady(admin, object.namespace!, object.name, `192.0.2.${ip++}`);
     }
     const healthy = await apps.waitSynced(EXAMPLE, { revision: commit, health: "Healthy" });
-    expect(healthy.status?.resources?.filter((r) => r.health && r.health.status !== "Healthy")).toEqual([]);
+    const judged = (healthy.status?.resources ?? []).filter((r) => ["VirtualMachine", "DataVolume", "Service"].includes(r.kind));
+    expect(judged).toHaveLength(12);
+    expect(judged.filter((r) => r.health?.status !== "Healthy"), describeApplication(healthy)).toEqual([]);
   });
 });
 

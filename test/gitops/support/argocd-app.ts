@@ -168,6 +168,7 @@ export function resourceOf(app: Application, kind: string, namespace: string | u
 export function ordersApplication(name: string, repoURL: string, ordersNamespace: string): { project: KubeObject; application: Application } {
   const { project, application } = exampleApplication(name, repoURL);
   application.spec.source.path = "orders";
+  application.spec.destination.namespace = ordersNamespace;
   delete application.spec.ignoreDifferences;
   const spec = project.spec as { destinations: unknown[]; namespaceResourceWhitelist: unknown[]; clusterResourceWhitelist?: unknown[] };
   spec.destinations = [{ server: "https://kubernetes.default.svc", namespace: ordersNamespace }];

@@ -1,0 +1,288 @@
+/**
+ * GitOps benchmark (npm run bench:gitops): rendered orders committed to a real Git server and synced
+ * by a real Argo CD (v3.6.2) into a real kube-apiserver (scripts/cluster/gitops-stack.ts), with the
+ * project's webhook registered. Markdown tables on stdout, progress on stderr.
+ *
+ * For each Argo CD configuration (`--configs`, default `defaults,tuned`; a fresh control plane and
+ * Argo CD each):
+ *  1. Single-order commits: an Application of `--base` (5) orders in one tenant namespace, then
+ *     `--singles` (20) commits that each add one order, for each refresh kind (`--refresh`,
+ *     default `normal,hard`). Per commit: render (the CLI, in-process), `git commit`, `git push`;
+ *     the clock starts when the push returns (the commit is in Git); the Application is annotated
+ *     `argocd.argoproj.io/refresh=<kind>` at once; measured until every child of the new order
+ *     exists (polled every 50 ms) and until the Application is Synced at that commit.
+ *  2. One commit of `--batch` (200) orders in 10 tenant namespaces, to an Application that exists
+ *     (synced, empty): from the push to Synced, and to Healthy (a player writes KubeVirt's, CDI's
+ *     and a load balancer's status as soon as each object appears, as the tests do).
+ * CPU time (utime+stime of the process and its reaped children, from /proc) over each
+ * configuration's whole run: Argo CD (application controller, repo server with its git
+ * processes, Redis), ours (the render in this process, the webhook process), the Git server
+ * (with its git http-backend processes), kube-apiserver and etcd. The controller's
+ * "Reconciliation completed" log lines give where a reconcile spends its time.
+ *
+ * Options: --singles N, --base N, --batch N, --configs a,b, --refresh normal,hard, --json <file>.
+ */
+import * as fs from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import * as k8s from "@kubernetes/client-node";
+import { startControlPlane, type ControlPlane } from "../scripts/cluster/harness.ts";
+import { startGitopsStack, type GitopsStack } from "../scripts/cluster/gitops-stack.ts";
+import { tenantNamespace } from "../src/domain/tenant.ts";
+import { processesMentioning } from "../test/e2e/support/procs.ts";
+import { startWebhookProcess, wireConversion, type WebhookProcess } from "../test/e2e/support/webhook-process.ts";
+import { wireAdmission } from "../test/gitops/support/admission.ts";
+import { ArgoApplications, exampleApplication } from "../test/gitops/support/argocd-app.ts";
+import { gitopsOrder, type OrderDocument } from "../test/gitops/support/fixture.ts";
+import { RenderedRepo } from "../test/gitops/support/rendered-repo.ts";
+import { cpuSeconds, percentile, reconcileBreakdown, StatusPlayer, waitChildren, type Breakdown } from "./support/gitops-measure.ts";
+
+const { values } = parseArgs({
+  options: {
+    singles: { type: "string", default: "20" },
+    base: { type: "string", default: "5" },
+    batch: { type: "string", default: "200" },
+    configs: { type: "string", default: "defaults,tuned" },
+    refresh: { type: "string", default: "normal,hard" },
+    json: { type: "string" },
+  },
+});
+const SINGLES = Number(values.singles);
+const BASE = Number(values.base);
+const BATCH = Number(values.batch);
+const REFRESH_KINDS = values.refresh!.split(",") as ("normal" | "hard")[];
+const progress = (line: string) => process.stderr.write(`[bench:gitops] ${line}\n`);
+const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
+
+/** Argo CD settings tried (argocd-cmd-params-cm keys, passed as upstream's manifests pass them). */
+const CONFIGS: Record<string, { description: string; cmdParams: Record<string, string> }> = {
+  defaults: { description: "Argo CD's defaults (sync wave delay 2 s, kubectl parallelism 20, client QPS 50/burst 100)", cmdParams: {} },
+  tuned: {
+    description: "wave delay 0 s, client QPS 200/burst 400, kubectl parallelism 50",
+    cmdParams: {
+      "controller.sync.wave.delay.seconds": "0",
+      "controller.k8s.client.qps": "200",
+      "controller.k8s.client.burst": "400",
+      "controller.kubectl.parallelism.limit": "50",
+    },
+  },
+};
+
+interface SingleResult {
+  refresh: string;
+  childrenMs: number[];
+  syncedMs: number[];
+}
+
+interface ConfigResult {
+  config: string;
+  description: string;
+  singles: SingleResult[];
+  batch: { orders: number; objects: number; syncedMs: number; healthyMs: number };
+  cpu: Record<string, number>;
+  wallS: number;
+  breakdown: Record<string, Breakdown>;
+  loadStart: string;
+  loadEnd: string;
+}
+
+interface Environment {
+  cp: ControlPlane;
+  webhook: WebhookProcess;
+  stack: GitopsStack;
+  kc: k8s.KubeConfig;
+  apps: ArgoApplications;
+  renderCpuS: number;
+}
+
+async function startEnvironment(cmdParams: Record<string, string>): Promise<Environment> {
+  const cp = await startControlPlane({ log: progress });
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(cp.kubeconfigPath);
+  const webhook = await startWebhookProcess(cp.kubeconfigPath, { LOG_LEVEL: "info" });
+  await wireConversion(kc, webhook.url, webhook.caPem);
+  await wireAdmission(kc, webhook.url, webhook.caPem);
+  const stack = await startGitopsStack({ kubeconfigPath: cp.kubeconfigPath, endpoint: { server: cp.server, ca: fs.readFileSync(cp.caPath), token: cp.adminToken }, argocd: { cmdParams }, log: progress });
+  return { cp, webhook, stack, kc, apps: new ArgoApplications(kc, stack.argocd.controller.logFile), renderCpuS: 0 };
+}
+
+/** Renders (measuring this process's CPU for it), commits and pushes; returns the commit and when the push returned. */
+async function commit(env: Environment, repo: RenderedRepo, orders: readonly object[], message: string): Promise<{ sha: string; pushedAt: number }> {
+  repo.writeOrders(orders);
+  const before = process.cpuUsage();
+  await repo.render();
+  const used = process.cpuUsage(before);
+  env.renderCpuS += (used.user + used.system) / 1e6;
+  const sha = await repo.commitAndPush(message);
+  return { sha, pushedAt: performance.now() };
+}
+
+async function annotateRefresh(env: Environment, name: string, kind: "normal" | "hard"): Promise<void> {
+  const objects = env.kc.makeApiClient(k8s.CustomObjectsApi);
+  await objects.patchNamespacedCustomObject(
+    { group: "argoproj.io", version: "v1alpha1", namespace: "argocd", plural: "applications", name, body: { metadata: { annotations: { "argocd.argoproj.io/refresh": kind } } } },
+    k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+  );
+}
+
+async function singles(env: Environment): Promise<SingleResult[]> {
+  const ordersNamespace = "bench-singles";
+  const ns = tenantNamespace(ordersNamespace, "bench");
+  const orders: OrderDocument[] = Array.from({ length: BASE }, (_, i) => gitopsOrder(`base-${i}`, ordersNamespace, "bench"));
+  const repo = await RenderedRepo.create(env.stack.git, "singles");
+  try {
+    const first = await commit(env, repo, orders, "base orders");
+    await env.apps.apply(exampleApplication("bench-singles", repo.url));
+    await env.apps.waitSynced("bench-singles", { revision: first.sha, timeoutMs: 180_000 });
+    const results: SingleResult[] = [];
+    let n = 0;
+    // Two warm-up commits (not counted): the first ones after start pay for cold caches.
+    for (const kind of ["warm-up", ...REFRESH_KINDS] as const) {
+      const result: SingleResult = { refresh: kind, childrenMs: [], syncedMs: [] };
+      const count = kind === "warm-up" ? 2 : SINGLES;
+      for (let i = 0; i < count; i++) {
+        const name = `single-${n++}`;
+        orders.push(gitopsOrder(name, ordersNamespace, "bench"));
+        const { sha, pushedAt } = await commit(env, repo, orders, `add ${name}`);
+        await annotateRefresh(env, "bench-singles", kind === "warm-up" ? "normal" : kind);
+        await waitChildren(env.kc, ns, name, 120_000);
+        result.childrenMs.push(performance.now() - pushedAt);
+        await env.apps.waitSynced("bench-singles", { revision: sha, timeoutMs: 120_000 });
+        result.syncedMs.push(performance.now() - pushedAt);
+      }
+      if (kind !== "warm-up") results.push(result);
+      progress(`singles (${kind}): children p50 ${percentile(result.childrenMs, 50).toFixed(0)} ms, p99 ${percentile(result.childrenMs, 99).toFixed(0)} ms`);
+    }
+    return results;
+  } finally {
+    repo.dispose();
+  }
+}
+
+async function batch(env: Environment): Promise<ConfigResult["batch"]> {
+  const ordersNamespace = "bench-batch";
+  const repo = await RenderedRepo.create(env.stack.git, "batch");
+  try {
+    repo.writeFile("rendered/README.md", "Rendered orders (osac-vm render).\n");
+    const empty = await repo.commitAndPush("empty tree");
+    await env.apps.apply(exampleApplication("bench-batch", repo.url));
+    await env.apps.waitSynced("bench-batch", { revision: empty, timeoutMs: 180_000 });
+    const tenants = Array.from({ length: 10 }, (_, i) => `tenant-${i}`);
+    const orders = Array.from({ length: BATCH }, (_, i) => gitopsOrder(`batch-${i}`, ordersNamespace, tenants[i % tenants.length]!));
+    const player = new StatusPlayer(env.kc, tenants.map((t) => tenantNamespace(ordersNamespace, t)));
+    const { sha, pushedAt } = await commit(env, repo, orders, `${BATCH} orders`);
+    player.start();
+    try {
+      await annotateRefresh(env, "bench-batch", "normal");
+      await env.apps.waitSynced("bench-batch", { revision: sha, timeoutMs: 600_000 });
+      const syncedMs = performance.now() - pushedAt;
+      const healthy = await env.apps.waitSynced("bench-batch", { revision: sha, health: "Healthy", timeoutMs: 600_000 });
+      const healthyMs = performance.now() - pushedAt;
+      return { orders: BATCH, objects: healthy.status?.resources?.length ?? 0, syncedMs, healthyMs };
+    } finally {
+      player.stop();
+    }
+  } finally {
+    repo.dispose();
+  }
+}
+
+async function runConfig(name: string): Promise<ConfigResult> {
+  const config = CONFIGS[name];
+  if (!config) throw new Error(`--configs: unknown '${name}'; known: ${Object.keys(CONFIGS).join(", ")}`);
+  progress(`configuration ${name}: ${config.description}`);
+  const env = await startEnvironment(config.cmdParams);
+  try {
+    const processes = {
+      "Argo CD application controller": env.stack.argocd.controller.pid,
+      "Argo CD repo server (with its git)": env.stack.argocd.repoServer.pid,
+      "Redis": env.stack.redis.pid,
+      "webhook (ours)": webhookPid(env),
+      "Git server (with git http-backend)": env.stack.git.pid,
+      "kube-apiserver": env.cp.pids.apiserver,
+      "etcd": env.cp.pids.etcd,
+    };
+    const before = Object.fromEntries(Object.entries(processes).map(([label, pid]) => [label, cpuSeconds(pid)]));
+    const loadStart = load();
+    const started = performance.now();
+    const logOffset = fs.statSync(env.stack.argocd.controller.logFile).size;
+    const singleResults = await singles(env);
+    const logMiddle = fs.statSync(env.stack.argocd.controller.logFile).size;
+    const batchResult = await batch(env);
+    const wallS = (performance.now() - started) / 1000;
+    const cpu: Record<string, number> = Object.fromEntries(Object.entries(processes).map(([label, pid]) => [label, cpuSeconds(pid) - before[label]!]));
+    cpu["render (ours, in the bench process)"] = env.renderCpuS;
+    const breakdown = {
+      singles: reconcileBreakdown(env.stack.argocd.controller.logFile, logOffset, logMiddle, "bench-singles"),
+      batch: reconcileBreakdown(env.stack.argocd.controller.logFile, logMiddle, Infinity, "bench-batch"),
+    };
+    return { config: name, description: config.description, singles: singleResults, batch: batchResult, cpu, wallS, breakdown, loadStart, loadEnd: load() };
+  } finally {
+    await env.stack.stop();
+    await env.webhook.stop();
+    await env.cp.stop();
+  }
+}
+
+/** The webhook process: the one whose arguments name its certificate directory. */
+function webhookPid(env: Environment): number {
+  const [pid] = processesMentioning(env.webhook.certificate.directory);
+  if (!pid) throw new Error("cannot find the webhook process");
+  return pid;
+}
+
+function table(results: ConfigResult[]): string {
+  const out: string[] = [];
+  out.push(`Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), shared; Argo CD v3.6.2, kube-apiserver ${"v1.33.13"}.`);
+  out.push("");
+  out.push("### Commit → every child applied, single-order commits");
+  out.push("");
+  out.push("| configuration | refresh | commits | children p50 | children p99 | Synced p50 | Synced p99 | target p99 |");
+  out.push("|---|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    for (const s of r.singles) {
+      out.push(
+        `| ${r.config} | ${s.refresh} | ${s.childrenMs.length} | ${(percentile(s.childrenMs, 50) / 1000).toFixed(2)} s | ${(percentile(s.childrenMs, 99) / 1000).toFixed(2)} s | ${(percentile(s.syncedMs, 50) / 1000).toFixed(2)} s | ${(percentile(s.syncedMs, 99) / 1000).toFixed(2)} s | ≤ 3 s |`,
+      );
+    }
+  }
+  out.push("");
+  out.push("### One commit of many orders → Synced and Healthy");
+  out.push("");
+  out.push("| configuration | orders | objects | Synced | Healthy | target |");
+  out.push("|---|---:|---:|---:|---:|---:|");
+  for (const r of results) out.push(`| ${r.config} | ${r.batch.orders} | ${r.batch.objects} | ${(r.batch.syncedMs / 1000).toFixed(1)} s | ${(r.batch.healthyMs / 1000).toFixed(1)} s | ≤ 30 s |`);
+  out.push("");
+  out.push("### CPU time over each configuration's run (s)");
+  out.push("");
+  const labels = Object.keys(results[0]?.cpu ?? {});
+  out.push(`| process | ${results.map((r) => r.config).join(" | ")} |`);
+  out.push(`|---|${results.map(() => "---:").join("|")}|`);
+  for (const label of labels) out.push(`| ${label} | ${results.map((r) => r.cpu[label]!.toFixed(1)).join(" | ")} |`);
+  out.push(`| wall time of the run | ${results.map((r) => r.wallS.toFixed(0)).join(" | ")} |`);
+  out.push("");
+  out.push("### Where the application controller spends a reconcile (its log, median / max ms)");
+  out.push("");
+  out.push("| configuration | phase | reconciles | total | git (repo server) | compare | sync |");
+  out.push("|---|---|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    for (const [phase, b] of Object.entries(r.breakdown)) {
+      out.push(`| ${r.config} | ${phase} | ${b.count} | ${b.time.median} / ${b.time.max} | ${b.git.median} / ${b.git.max} | ${b.compare.median} / ${b.compare.max} | ${b.sync.median} / ${b.sync.max} |`);
+    }
+  }
+  out.push("");
+  for (const r of results) out.push(`Load average (1/5/15 min), ${r.config}: ${r.loadStart} at start, ${r.loadEnd} at end. ${r.config}: ${r.description}.`);
+  return out.join("\n");
+}
+
+async function main(): Promise<void> {
+  const results: ConfigResult[] = [];
+  for (const name of values.configs!.split(",")) results.push(await runConfig(name));
+  process.stdout.write(`${table(results)}\n`);
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify(results, null, 2));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:gitops: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
