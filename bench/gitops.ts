@@ -35,7 +35,7 @@ import { wireAdmission } from "../test/gitops/support/admission.ts";
 import { ArgoApplications, exampleApplication } from "../test/gitops/support/argocd-app.ts";
 import { gitopsOrder, type OrderDocument } from "../test/gitops/support/fixture.ts";
 import { RenderedRepo } from "../test/gitops/support/rendered-repo.ts";
-import { cpuSeconds, percentile, reconcileBreakdown, StatusPlayer, waitChildren, type Breakdown } from "./support/gitops-measure.ts";
+import { cpuSeconds, percentile, reconcileBreakdown, StatusPlayer, syncTimeline, waitChildren, type Breakdown, type SyncTimeline } from "./support/gitops-measure.ts";
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +55,7 @@ const progress = (line: string) => process.stderr.write(`[bench:gitops] ${line}\
 const load = () => loadavg().map((value) => value.toFixed(2)).join(" ");
 
 /** Argo CD settings tried (argocd-cmd-params-cm keys, passed as upstream's manifests pass them). */
-const CONFIGS: Record<string, { description: string; cmdParams: Record<string, string> }> = {
+const CONFIGS: Record<string, { description: string; cmdParams: Record<string, string>; compareOptions?: string }> = {
   defaults: { description: "Argo CD's defaults (sync wave delay 2 s, kubectl parallelism 20, client QPS 50/burst 100)", cmdParams: {} },
   tuned: {
     description: "wave delay 0 s, client QPS 200/burst 400, kubectl parallelism 50",
@@ -66,7 +66,25 @@ const CONFIGS: Record<string, { description: string; cmdParams: Record<string, s
       "controller.kubectl.parallelism.limit": "50",
     },
   },
+  "tuned-csd": {
+    description: "tuned, and client-side diff (the Application's compare-options ServerSideDiff=false; the example's ignoreDifferences then apply)",
+    cmdParams: {
+      "controller.sync.wave.delay.seconds": "0",
+      "controller.k8s.client.qps": "200",
+      "controller.k8s.client.burst": "400",
+      "controller.kubectl.parallelism.limit": "50",
+    },
+    compareOptions: "ServerSideDiff=false",
+  },
 };
+
+/** The example Application, with the configuration's compare-options when it has some. */
+function application(config: string, name: string, repoURL: string) {
+  const example = exampleApplication(name, repoURL);
+  const compareOptions = CONFIGS[config]!.compareOptions;
+  if (compareOptions) (example.application.metadata.annotations as Record<string, string>)["argocd.argoproj.io/compare-options"] = compareOptions;
+  return example;
+}
 
 interface SingleResult {
   refresh: string;
@@ -82,6 +100,7 @@ interface ConfigResult {
   cpu: Record<string, number>;
   wallS: number;
   breakdown: Record<string, Breakdown>;
+  batchSync: SyncTimeline;
   loadStart: string;
   loadEnd: string;
 }
@@ -125,14 +144,14 @@ async function annotateRefresh(env: Environment, name: string, kind: "normal" | 
   );
 }
 
-async function singles(env: Environment): Promise<SingleResult[]> {
+async function singles(env: Environment, config: string): Promise<SingleResult[]> {
   const ordersNamespace = "bench-singles";
   const ns = tenantNamespace(ordersNamespace, "bench");
   const orders: OrderDocument[] = Array.from({ length: BASE }, (_, i) => gitopsOrder(`base-${i}`, ordersNamespace, "bench"));
   const repo = await RenderedRepo.create(env.stack.git, "singles");
   try {
     const first = await commit(env, repo, orders, "base orders");
-    await env.apps.apply(exampleApplication("bench-singles", repo.url));
+    await env.apps.apply(application(config, "bench-singles", repo.url));
     await env.apps.waitSynced("bench-singles", { revision: first.sha, timeoutMs: 180_000 });
     const results: SingleResult[] = [];
     let n = 0;
@@ -159,13 +178,13 @@ async function singles(env: Environment): Promise<SingleResult[]> {
   }
 }
 
-async function batch(env: Environment): Promise<ConfigResult["batch"]> {
+async function batch(env: Environment, config: string): Promise<ConfigResult["batch"]> {
   const ordersNamespace = "bench-batch";
   const repo = await RenderedRepo.create(env.stack.git, "batch");
   try {
     repo.writeFile("rendered/README.md", "Rendered orders (osac-vm render).\n");
     const empty = await repo.commitAndPush("empty tree");
-    await env.apps.apply(exampleApplication("bench-batch", repo.url));
+    await env.apps.apply(application(config, "bench-batch", repo.url));
     await env.apps.waitSynced("bench-batch", { revision: empty, timeoutMs: 180_000 });
     const tenants = Array.from({ length: 10 }, (_, i) => `tenant-${i}`);
     const orders = Array.from({ length: BATCH }, (_, i) => gitopsOrder(`batch-${i}`, ordersNamespace, tenants[i % tenants.length]!));
@@ -206,9 +225,9 @@ async function runConfig(name: string): Promise<ConfigResult> {
     const loadStart = load();
     const started = performance.now();
     const logOffset = fs.statSync(env.stack.argocd.controller.logFile).size;
-    const singleResults = await singles(env);
+    const singleResults = await singles(env, name);
     const logMiddle = fs.statSync(env.stack.argocd.controller.logFile).size;
-    const batchResult = await batch(env);
+    const batchResult = await batch(env, name);
     const wallS = (performance.now() - started) / 1000;
     const cpu: Record<string, number> = Object.fromEntries(Object.entries(processes).map(([label, pid]) => [label, cpuSeconds(pid) - before[label]!]));
     cpu["render (ours, in the bench process)"] = env.renderCpuS;
@@ -216,7 +235,8 @@ async function runConfig(name: string): Promise<ConfigResult> {
       singles: reconcileBreakdown(env.stack.argocd.controller.logFile, logOffset, logMiddle, "bench-singles"),
       batch: reconcileBreakdown(env.stack.argocd.controller.logFile, logMiddle, Infinity, "bench-batch"),
     };
-    return { config: name, description: config.description, singles: singleResults, batch: batchResult, cpu, wallS, breakdown, loadStart, loadEnd: load() };
+    const batchSync = syncTimeline(env.stack.argocd.controller.logFile, logMiddle, "bench-batch");
+    return { config: name, description: config.description, singles: singleResults, batch: batchResult, cpu, wallS, breakdown, batchSync, loadStart, loadEnd: load() };
   } finally {
     await env.stack.stop();
     await env.webhook.stop();
@@ -270,6 +290,12 @@ function table(results: ConfigResult[]): string {
       out.push(`| ${r.config} | ${phase} | ${b.count} | ${b.time.median} / ${b.time.max} | ${b.git.median} / ${b.git.max} | ${b.compare.median} / ${b.compare.max} | ${b.sync.median} / ${b.sync.max} |`);
     }
   }
+  out.push("");
+  out.push("### The batch's sync operation (controller log): dry run of every task, then one pass per wave (s)");
+  out.push("");
+  out.push("| configuration | dry run | passes, one per wave (the first includes the dry run) |");
+  out.push("|---|---:|---|");
+  for (const r of results) out.push(`| ${r.config} | ${r.batchSync.dryRunS.toFixed(1)} | ${r.batchSync.passesS.map((p) => p.toFixed(1)).join(", ")} |`);
   out.push("");
   for (const r of results) out.push(`Load average (1/5/15 min), ${r.config}: ${r.loadStart} at start, ${r.loadEnd} at end. ${r.config}: ${r.description}.`);
   return out.join("\n");

@@ -117,3 +117,26 @@ export function reconcileBreakdown(logFile: string, from: number, to: number, ap
   };
   return { count: rows.length, time: stat("time_ms"), git: stat("git_ms"), compare: stat("compare_app_state_ms"), sync: stat("sync_ms") };
 }
+
+export interface SyncTimeline {
+  /** From the automated sync being initiated until its dry run of every task ended, s. */
+  dryRunS: number;
+  /** Duration of each pass of the sync operation (one per wave, with its wave delay), s. */
+  passesS: number[];
+}
+
+/** The sync operation of one Application from the controller's log (needs millisecond timestamps). */
+export function syncTimeline(logFile: string, from: number, application: string): SyncTimeline {
+  const lines = Buffer.from(fs.readFileSync(logFile)).subarray(from).toString("utf8").split("\n").filter((line) => line.includes(`application=${application} `));
+  const at = (line: string | undefined) => (line ? Date.parse(/time="([^"]+)"/.exec(line)?.[1] ?? "") : NaN);
+  const dryRunStart = at(lines.find((line) => line.includes('msg="Tasks (dry-run)"')));
+  const dryRunEnd = at(lines.find((line) => at(line) >= dryRunStart && line.includes("-> 'one or more tasks are running'")));
+  const passesS = lines.flatMap((line) => {
+    const match = /msg="sync\/terminate complete".* duration=([0-9.]+)(ms|s|m[0-9.]+s)/.exec(line);
+    if (!match) return [];
+    const text = /duration=(\S+)/.exec(line)![1]!;
+    const minutes = /^(\d+)m([0-9.]+)s$/.exec(text);
+    return [minutes ? Number(minutes[1]) * 60 + Number(minutes[2]) : text.endsWith("ms") ? Number.parseFloat(text) / 1000 : Number.parseFloat(text)];
+  });
+  return { dryRunS: (dryRunEnd - dryRunStart) / 1000, passesS };
+}

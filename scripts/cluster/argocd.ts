@@ -27,7 +27,7 @@ export const HEALTH_CHECKS_FILE = path.join(REPO_ROOT, "examples/argocd/argocd-c
  * as upstream's manifests map them (manifests/base/application-controller/*-statefulset.yaml and
  * manifests/base/repo-server/*-deployment.yaml). The binaries never read the ConfigMap themselves.
  */
-const CMD_PARAMS_ENV: Record<string, { component: "controller" | "repo-server"; env: string }> = {
+const CMD_PARAMS_ENV: Record<string, { component: "controller" | "repo-server" | "both"; env: string }> = {
   "controller.repo.server.plaintext": { component: "controller", env: "ARGOCD_APPLICATION_CONTROLLER_REPO_SERVER_PLAINTEXT" },
   "reposerver.disable.tls": { component: "repo-server", env: "ARGOCD_REPO_SERVER_DISABLE_TLS" },
   "controller.resource.health.persist": { component: "controller", env: "ARGOCD_APPLICATION_CONTROLLER_PERSIST_RESOURCE_HEALTH" },
@@ -41,6 +41,7 @@ const CMD_PARAMS_ENV: Record<string, { component: "controller" | "repo-server"; 
   "controller.self.heal.timeout.seconds": { component: "controller", env: "ARGOCD_APPLICATION_CONTROLLER_SELF_HEAL_TIMEOUT_SECONDS" },
   "controller.repo.server.timeout.seconds": { component: "controller", env: "ARGOCD_APPLICATION_CONTROLLER_REPO_SERVER_TIMEOUT_SECONDS" },
   "controller.log.level": { component: "controller", env: "ARGOCD_APPLICATION_CONTROLLER_LOGLEVEL" },
+  "log.format.timestamp": { component: "both", env: "ARGOCD_LOG_FORMAT_TIMESTAMP" },
   "reposerver.parallelism.limit": { component: "repo-server", env: "ARGOCD_REPO_SERVER_PARALLELISM_LIMIT" },
   "reposerver.log.level": { component: "repo-server", env: "ARGOCD_REPO_SERVER_LOGLEVEL" },
 };
@@ -154,7 +155,7 @@ function environmentFor(component: "controller" | "repo-server", settings: { cmd
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(settings.cmdParams)) {
     const mapping = CMD_PARAMS_ENV[key];
-    if (mapping?.component === component) env[mapping.env] = value;
+    if (mapping?.component === component || mapping?.component === "both") env[mapping.env] = value;
   }
   for (const [key, name] of Object.entries(CM_ENV)) if (settings.config[key] !== undefined) env[name] = settings.config[key]!;
   return env;
@@ -218,6 +219,8 @@ export async function startArgoCd(stack: ProcessStack, options: ArgoCdOptions): 
     // Each resource's health in Application.status.resources (v3 keeps it only in the resource
     // tree in Redis, which argocd-server shows): what the tests read, as `kubectl get application` users do.
     "controller.resource.health.persist": "true",
+    // Milliseconds in the logs (Go time layout), for timelines of a sync.
+    "log.format.timestamp": "2006-01-02T15:04:05.000Z07:00",
     ...options.cmdParams,
   };
   checkCmdParams(cmdParams);
