@@ -23,7 +23,7 @@
  * Options: --singles N, --base N, --batch N, --configs a,b, --refresh normal,hard, --json <file>.
  */
 import * as fs from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import * as k8s from "@kubernetes/client-node";
 import { startControlPlane, type ControlPlane } from "../scripts/cluster/harness.ts";
@@ -35,7 +35,8 @@ import { wireAdmission } from "../test/gitops/support/admission.ts";
 import { ArgoApplications, exampleApplication } from "../test/gitops/support/argocd-app.ts";
 import { gitopsOrder, type OrderDocument } from "../test/gitops/support/fixture.ts";
 import { RenderedRepo } from "../test/gitops/support/rendered-repo.ts";
-import { cpuSeconds, percentile, reconcileBreakdown, StatusPlayer, syncTimeline, waitChildren, type Breakdown, type SyncTimeline } from "./support/gitops-measure.ts";
+import { cpuSeconds, percentile, reconcileBreakdown, StatusPlayer, syncTimeline, waitChildren } from "./support/gitops-measure.ts";
+import { table, type ConfigResult, type SingleResult } from "./support/gitops-report.ts";
 
 const { values } = parseArgs({
   options: {
@@ -84,25 +85,6 @@ function application(config: string, name: string, repoURL: string) {
   const compareOptions = CONFIGS[config]!.compareOptions;
   if (compareOptions) (example.application.metadata.annotations as Record<string, string>)["argocd.argoproj.io/compare-options"] = compareOptions;
   return example;
-}
-
-interface SingleResult {
-  refresh: string;
-  childrenMs: number[];
-  syncedMs: number[];
-}
-
-interface ConfigResult {
-  config: string;
-  description: string;
-  singles: SingleResult[];
-  batch: { orders: number; objects: number; syncedMs: number; healthyMs: number };
-  cpu: Record<string, number>;
-  wallS: number;
-  breakdown: Record<string, Breakdown>;
-  batchSync: SyncTimeline;
-  loadStart: string;
-  loadEnd: string;
 }
 
 interface Environment {
@@ -249,56 +231,6 @@ function webhookPid(env: Environment): number {
   const [pid] = processesMentioning(env.webhook.certificate.directory);
   if (!pid) throw new Error("cannot find the webhook process");
   return pid;
-}
-
-function table(results: ConfigResult[]): string {
-  const out: string[] = [];
-  out.push(`Machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), shared; Argo CD v3.6.2, kube-apiserver ${"v1.33.13"}.`);
-  out.push("");
-  out.push("### Commit → every child applied, single-order commits");
-  out.push("");
-  out.push("| configuration | refresh | commits | children p50 | children p99 | Synced p50 | Synced p99 | target p99 |");
-  out.push("|---|---|---:|---:|---:|---:|---:|---:|");
-  for (const r of results) {
-    for (const s of r.singles) {
-      out.push(
-        `| ${r.config} | ${s.refresh} | ${s.childrenMs.length} | ${(percentile(s.childrenMs, 50) / 1000).toFixed(2)} s | ${(percentile(s.childrenMs, 99) / 1000).toFixed(2)} s | ${(percentile(s.syncedMs, 50) / 1000).toFixed(2)} s | ${(percentile(s.syncedMs, 99) / 1000).toFixed(2)} s | ≤ 3 s |`,
-      );
-    }
-  }
-  out.push("");
-  out.push("### One commit of many orders → Synced and Healthy");
-  out.push("");
-  out.push("| configuration | orders | objects | Synced | Healthy | target |");
-  out.push("|---|---:|---:|---:|---:|---:|");
-  for (const r of results) out.push(`| ${r.config} | ${r.batch.orders} | ${r.batch.objects} | ${(r.batch.syncedMs / 1000).toFixed(1)} s | ${(r.batch.healthyMs / 1000).toFixed(1)} s | ≤ 30 s |`);
-  out.push("");
-  out.push("### CPU time over each configuration's run (s)");
-  out.push("");
-  const labels = Object.keys(results[0]?.cpu ?? {});
-  out.push(`| process | ${results.map((r) => r.config).join(" | ")} |`);
-  out.push(`|---|${results.map(() => "---:").join("|")}|`);
-  for (const label of labels) out.push(`| ${label} | ${results.map((r) => r.cpu[label]!.toFixed(1)).join(" | ")} |`);
-  out.push(`| wall time of the run | ${results.map((r) => r.wallS.toFixed(0)).join(" | ")} |`);
-  out.push("");
-  out.push("### Where the application controller spends a reconcile (its log, median / max ms)");
-  out.push("");
-  out.push("| configuration | phase | reconciles | total | git (repo server) | compare | sync |");
-  out.push("|---|---|---:|---:|---:|---:|---:|");
-  for (const r of results) {
-    for (const [phase, b] of Object.entries(r.breakdown)) {
-      out.push(`| ${r.config} | ${phase} | ${b.count} | ${b.time.median} / ${b.time.max} | ${b.git.median} / ${b.git.max} | ${b.compare.median} / ${b.compare.max} | ${b.sync.median} / ${b.sync.max} |`);
-    }
-  }
-  out.push("");
-  out.push("### The batch's sync operation (controller log): dry run of every task, then one pass per wave (s)");
-  out.push("");
-  out.push("| configuration | dry run | passes, one per wave (the first includes the dry run) |");
-  out.push("|---|---:|---|");
-  for (const r of results) out.push(`| ${r.config} | ${r.batchSync.dryRunS.toFixed(1)} | ${r.batchSync.passesS.map((p) => p.toFixed(1)).join(", ")} |`);
-  out.push("");
-  for (const r of results) out.push(`Load average (1/5/15 min), ${r.config}: ${r.loadStart} at start, ${r.loadEnd} at end. ${r.config}: ${r.description}.`);
-  return out.join("\n");
 }
 
 async function main(): Promise<void> {
