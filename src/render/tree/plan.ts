@@ -8,7 +8,7 @@ import { digest } from "./rendered-file.ts";
  * Bump when the rendered output for unchanged input changes (new fields, new defaults): files
  * carry the digest of their input including this, so a bump re-renders every order.
  */
-export const RENDER_REVISION = 1;
+export const RENDER_REVISION = 2;
 
 /** What a planned file is rendered from. */
 export type PlannedSource = { readonly kind: "order"; readonly order: Order } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };

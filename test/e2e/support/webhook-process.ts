@@ -55,7 +55,7 @@ export async function startWebhookProcess(kubeconfigPath: string, env: Record<st
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
       fs.closeSync(log);
