@@ -96,9 +96,8 @@ export function selectorMatches(selector: LabelSelector, labels: Readonly<Record
 /** The selector written back in its canonical string form (for messages). */
 export function formatLabelSelector(selector: LabelSelector): string {
   return selector
-    .map((r) => {
-      if (r.operator === "exists") return r.key;
-      if (r.operator === "doesnotexist") return `!${r.key}`;
+    .map((r): string => {
+      if (!("values" in r)) return r.operator === "exists" ? r.key : `!${r.key}`;
       if (r.values.length === 1) return `${r.key}${r.operator === "in" ? "=" : "!="}${r.values[0]}`;
       return `${r.key} ${r.operator} (${r.values.join(",")})`;
     })
