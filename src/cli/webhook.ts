@@ -12,7 +12,8 @@ metrics over HTTPS.
 
 Options:
   --port <n>                 HTTPS port (default 8443)
-  --bind-address <ip>        Address to listen on (default 0.0.0.0)
+  --bind-address <ip>        Address to listen on (default 0.0.0.0, for the Service in a pod;
+                             127.0.0.1 with --dev-tls)
   --tls-cert-file <path>     Serving certificate (default /tmp/k8s-webhook-server/serving-certs/tls.crt);
   --tls-key-file <path>      and key; both are reloaded when the files change
   --dev-tls                  Generate a throwaway CA and certificate and print the CA bundle
@@ -22,7 +23,8 @@ Options:
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (default info)
 
 Environment: CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops,
-default aap), OSAC_VM_MANAGED_BY_ROLLOUT (<controller|gitops>:<percent>).
+default aap), OSAC_VM_MANAGED_BY_ROLLOUT (<controller|gitops>:<percent>), OSAC_VM_DEFAULT_IMAGE_SOURCE
+(a pinned image written into new orders that name none; unset: the Ansible role's default).
 `;
 
 const OPTIONS = {

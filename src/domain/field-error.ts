@@ -32,8 +32,14 @@ export function showValue(value: unknown): string {
   return text.length <= MAX_SHOWN_VALUE_LENGTH ? text : `${text.slice(0, MAX_SHOWN_VALUE_LENGTH)}…(${text.length} chars)`;
 }
 
-/** What a secret value is replaced with in every message. */
+/**
+ * What a secret value is replaced with in every message: a string by its length
+ * (`<redacted, 28 chars>`), anything else by its JSON type only (`<redacted number>`), since a
+ * length means nothing for a number and the digits of one could be the secret.
+ */
 export function redacted(value: unknown): string {
-  const length = typeof value === "string" ? value.length : 0;
-  return `<redacted, ${length} chars>`;
+  if (typeof value === "string") return `<redacted, ${value.length} ${value.length === 1 ? "char" : "chars"}>`;
+  if (value === null) return "<redacted null>";
+  if (Array.isArray(value)) return "<redacted array>";
+  return `<redacted ${typeof value === "undefined" ? "value" : typeof value}>`;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MANAGED_BY_VALUES } from "../api/well-known.ts";
+import { imageFloats, parseImageReference } from "../domain/templates/index.ts";
 
 /**
  * Everything the webhook process is configured with, parsed once at start-up from flags and the
@@ -18,6 +19,26 @@ export const WebhookConfigSchema = z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a DNS-1123 subdomain (a StorageClass name)")
       .max(253)
+      .optional(),
+    /**
+     * OSAC_VM_DEFAULT_IMAGE_SOURCE: the image written into new orders that name none. Unset, they
+     * keep the Ansible role's default (quay.io/containerdisks/fedora:latest, aap-parity). Must be
+     * pinned (a tag other than `latest`, or a digest): its point is that new VMs do not float.
+     */
+    imageSourceDefault: z
+      .string()
+      .transform((text, ctx) => {
+        const parsed = parseImageReference(text);
+        if (!parsed.ok) {
+          for (const problem of parsed.problems) ctx.addIssue({ code: "custom", message: problem.message });
+          return z.NEVER;
+        }
+        if (imageFloats(parsed.value.reference)) {
+          ctx.addIssue({ code: "custom", message: 'must be pinned: a tag other than \'latest\' or a digest, e.g. "quay.io/containerdisks/fedora:41"' });
+          return z.NEVER;
+        }
+        return parsed.value.reference;
+      })
       .optional(),
     managedByDefault: z.enum(MANAGED_BY_VALUES),
     rollout: z
@@ -40,6 +61,10 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
  */
 export const MAX_CONVERSION_BODY_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
+/** In a pod the API server reaches the webhook through its Service: every interface. */
+export const IN_CLUSTER_BIND_ADDRESS = "0.0.0.0";
+/** --dev-tls is for a workstation: its throwaway CA is no reason to be reachable from the network. */
+export const DEV_TLS_BIND_ADDRESS = "127.0.0.1";
 
 export interface WebhookFlags {
   port?: string;
@@ -53,14 +78,14 @@ export interface WebhookFlags {
 
 /**
  * Builds the config from flags and environment. Environment:
- * CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops),
+ * CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_DEFAULT_IMAGE_SOURCE, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops),
  * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), KUBECONFIG, LOG_LEVEL.
  */
 export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<string, string | undefined>>) {
   const rollout = env.OSAC_VM_MANAGED_BY_ROLLOUT ? parseRollout(env.OSAC_VM_MANAGED_BY_ROLLOUT) : undefined;
   return WebhookConfigSchema.safeParse({
     port: flags.port ?? "8443",
-    bindAddress: flags["bind-address"] ?? "0.0.0.0",
+    bindAddress: flags["bind-address"] ?? (flags["dev-tls"] ? DEV_TLS_BIND_ADDRESS : IN_CLUSTER_BIND_ADDRESS),
     tls: flags["dev-tls"]
       ? { mode: "dev" }
       : {
@@ -70,6 +95,7 @@ export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<str
         },
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS ? { envStorageClass: env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS } : {}),
+    ...(env.OSAC_VM_DEFAULT_IMAGE_SOURCE ? { imageSourceDefault: env.OSAC_VM_DEFAULT_IMAGE_SOURCE } : {}),
     managedByDefault: env.OSAC_VM_MANAGED_BY_DEFAULT ?? "aap",
     ...(rollout !== undefined ? { rollout } : {}),
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
@@ -89,6 +115,7 @@ export function describeConfigErrors(error: z.ZodError): string[] {
   const names: Record<string, string> = {
     port: "--port",
     envStorageClass: "CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS",
+    imageSourceDefault: "OSAC_VM_DEFAULT_IMAGE_SOURCE",
     managedByDefault: "OSAC_VM_MANAGED_BY_DEFAULT",
     rollout: "OSAC_VM_MANAGED_BY_ROLLOUT (expected <controller|gitops>:<0-100>)",
     logLevel: "--log-level / LOG_LEVEL",

@@ -2,6 +2,7 @@ import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Labels } from "../api/well-known.ts";
+import { templateCatalog } from "../domain/templates/index.ts";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
 import type { Logger } from "../platform/logger.ts";
 import { loadCertificate, watchCertificate, type CertificatePaths } from "../platform/tls/certificate-files.ts";
@@ -52,6 +53,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     storageClasses,
     managedBy: { defaultMode: config.managedByDefault, ...(config.rollout ? { rollout: config.rollout } : {}) },
     ...(config.envStorageClass ? { envStorageClass: config.envStorageClass } : {}),
+    ...(config.imageSourceDefault ? { imageSourceDefault: config.imageSourceDefault } : {}),
     tenantNamespaceLabel: Labels.tenantNamespace,
   };
   let shuttingDown = false;
@@ -68,6 +70,9 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   );
   const app = createOperationsApp({
     metrics,
+    logger,
+    catalog: templateCatalog(config.imageSourceDefault === undefined ? {} : { imageSourceDefault: config.imageSourceDefault }),
+    ...(config.imageSourceDefault === undefined ? {} : { imageSourceDefault: config.imageSourceDefault }),
     readiness: {
       notReadyReason: () => (shuttingDown ? "shutting down" : !storageClasses.synced ? "StorageClass watch has not synced yet" : undefined),
       notes: () => (access.mode === "standalone" ? [`standalone: no cluster access (${access.reason}); storage class only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`] : []),

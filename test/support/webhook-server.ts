@@ -18,7 +18,7 @@ export function request(
   method: string,
   path: string,
   body?: string | Buffer,
-): Promise<{ status: number; text: string; json: any }> {
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }> {
   return new Promise((resolve, reject) => {
     const req = https.request(
       { host: "127.0.0.1", port: webhook.port, path, method, agent, headers: body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
@@ -33,7 +33,7 @@ export function request(
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, text, json });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
         });
         res.on("error", reject);
       },

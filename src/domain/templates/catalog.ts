@@ -26,6 +26,8 @@ export interface ParameterSpec {
 
 export interface TemplateDescription {
   readonly id: string;
+  /** For an alias: the id of the template it stands for. */
+  readonly aliasOf?: string;
   readonly title: string;
   readonly description: string;
   readonly parameters: readonly ParameterSpec[];
@@ -121,24 +123,58 @@ const PARAMETER_SPECS: ParameterSpec[] = [
     },
 ];
 
-const PARAMETERS: readonly ParameterSpec[] = Object.freeze(PARAMETER_SPECS.map((spec) => Object.freeze(spec)));
-
 const TEMPLATE_TITLE = "Simple VM Template";
 
-const CATALOG: readonly TemplateDescription[] = Object.freeze(
-  KNOWN_TEMPLATE_IDS.map((id, index) =>
-    Object.freeze({
-      id,
-      title: TEMPLATE_TITLE,
-      description: index === 0 ? "Simple VM" : `Simple VM (alias of ${KNOWN_TEMPLATE_IDS[0]})`,
-      parameters: PARAMETERS,
-    }),
-  ),
-);
+/** How the catalog describes what this deployment does. */
+export interface CatalogOptions {
+  /**
+   * A pinned image the operator configured for orders that name none (the webhook writes it into
+   * new orders). Undefined: the Ansible role's default applies.
+   */
+  readonly imageSourceDefault?: string;
+}
 
-/** The templates this project renders, each with its parameters. */
-export function templateCatalog(): readonly TemplateDescription[] {
-  return CATALOG;
+function imageSourceSpec(base: ParameterSpec, imageSourceDefault: string | undefined): ParameterSpec {
+  if (imageSourceDefault === undefined) {
+    return {
+      ...base,
+      description: `${base.description} Without it a VM gets the Ansible role's default, ${DEFAULT_IMAGE_SOURCE}, which can change under the same name ('latest'): pin a tag or digest for reproducible VMs.`,
+    };
+  }
+  return {
+    ...base,
+    default: imageSourceDefault,
+    description: `${base.description} Without it a new order gets ${imageSourceDefault}, the pinned default this deployment's operator set (OSAC_VM_DEFAULT_IMAGE_SOURCE); the Ansible role's own default is ${DEFAULT_IMAGE_SOURCE}.`,
+  };
+}
+
+function buildCatalog(options: CatalogOptions): readonly TemplateDescription[] {
+  const parameters: readonly ParameterSpec[] = Object.freeze(
+    PARAMETER_SPECS.map((spec) => Object.freeze(spec.name === "image_source" ? imageSourceSpec(spec, options.imageSourceDefault) : { ...spec })),
+  );
+  return Object.freeze(
+    KNOWN_TEMPLATE_IDS.map((id, index) =>
+      Object.freeze({
+        id,
+        title: TEMPLATE_TITLE,
+        description: index === 0 ? "Simple VM" : `Simple VM (alias of ${KNOWN_TEMPLATE_IDS[0]})`,
+        ...(index === 0 ? {} : { aliasOf: KNOWN_TEMPLATE_IDS[0] as string }),
+        parameters,
+      }),
+    ),
+  );
+}
+
+const ROLE_CATALOG = buildCatalog({});
+
+/** The templates this project renders, each with its parameters (the same frozen object on every call without options). */
+export function templateCatalog(options: CatalogOptions = {}): readonly TemplateDescription[] {
+  return options.imageSourceDefault === undefined ? ROLE_CATALOG : buildCatalog(options);
+}
+
+/** The parameter specs of the templates (all templates here share them), with the role's defaults. */
+export function parameterSpecs(): readonly ParameterSpec[] {
+  return ROLE_CATALOG[0]?.parameters ?? [];
 }
 
 export function isKnownTemplateId(id: string): boolean {

@@ -1,4 +1,13 @@
-export { KNOWN_TEMPLATE_IDS, templateCatalog, type ParameterSpec, type TemplateDescription } from "./catalog.ts";
+export {
+  KNOWN_TEMPLATE_IDS,
+  isKnownTemplateId,
+  parameterSpecs,
+  templateCatalog,
+  type CatalogOptions,
+  type ParameterSpec,
+  type TemplateDescription,
+} from "./catalog.ts";
+export { checkParameterMap, imageFloats, type CheckOptions, type FieldWarning, type ParameterChecks } from "./check-parameters.ts";
 export type { ExposedPort } from "./ports.ts";
 export {
   DEFAULT_CLOUD_INIT_CONFIG,
@@ -9,5 +18,9 @@ export {
   DEFAULT_MEMORY,
   type VmParameters,
 } from "./vm-parameters.ts";
+export { describeJsonKind } from "./json-kind.ts";
+export { isFloatingImage, parseImageReference, type ImageReference } from "./image-reference.ts";
+export { describeJsonSyntaxError, findJsonSyntaxError, type JsonSyntaxError } from "./json-syntax.ts";
+export { normalizedParameters, type NormalizedValue } from "./normalized.ts";
 export { decodeParameterObject } from "./parameter-object.ts";
-export { parseTemplateParameters, readTemplateParameters, type ParameterReading } from "./parse.ts";
+export { parseTemplateParameters, readTemplateParameters, whyNotAParameterObject, type ParameterReading } from "./parse.ts";

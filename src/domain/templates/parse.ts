@@ -1,87 +1,43 @@
-import type { z } from "zod";
-import { redacted, showValue, type FieldError, type Validation } from "../field-error.ts";
-import { isKnownTemplateId, isParameterName, KNOWN_TEMPLATE_IDS, SORTED_PARAMETER_NAMES, type ParameterName } from "./catalog.ts";
-import { isFloatingImage } from "./image-reference.ts";
+import { formatFieldError, redacted, showValue, type FieldError, type Validation } from "../field-error.ts";
+import { isKnownTemplateId, KNOWN_TEMPLATE_IDS, type ParameterName } from "./catalog.ts";
+import { checkParameter, checkParameterMap, withDefaults, type Given } from "./check-parameters.ts";
+import { describeJsonSyntaxError, findJsonSyntaxError } from "./json-syntax.ts";
+import { describeJsonKind } from "./json-kind.ts";
 import { decodeParameterObject } from "./parameter-object.ts";
-import { PARAMETER_SCHEMAS, type ParameterValues } from "./schema.ts";
-import {
-  DEFAULT_CLOUD_INIT_CONFIG,
-  DEFAULT_CPU_CORES,
-  DEFAULT_DISK_SIZE,
-  DEFAULT_EXPOSED_PORTS,
-  DEFAULT_IMAGE_SOURCE,
-  DEFAULT_MEMORY,
-  type VmParameters,
-} from "./vm-parameters.ts";
+import type { VmParameters } from "./vm-parameters.ts";
 import { quotedList } from "./wording.ts";
 
 const TEMPLATE_ID_FIELD = "spec.templateID";
 const PARAMETERS_FIELD = "spec.templateParameters";
 const UNKNOWN_TEMPLATE_MESSAGE = `unknown template; valid values are ${quotedList(KNOWN_TEMPLATE_IDS)}`;
-const NOT_AN_OBJECT_MESSAGE =
+const OBJECT_EXPECTED =
   'must be a JSON object of parameter names to values, e.g. {"cpu_cores":"4","memory":"4Gi"}, or empty for all defaults';
-const FLOATING_IMAGE_WARNING =
-  "has no tag or digest, or the tag 'latest': the image can change under the same name; pin a tag or digest for reproducible VMs";
-
-type Given = { -readonly [K in ParameterName]?: ParameterValues[K] };
 
 function parameterField(name: string): string {
   return `${PARAMETERS_FIELD}.${name}`;
 }
 
+/**
+ * Why a parameters text that `decodeParameterObject` refused is not a JSON object: where its JSON
+ * syntax breaks (line, column, position), or what kind of JSON value it holds. Never quotes it.
+ */
+export function whyNotAParameterObject(text: string): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    const syntax = findJsonSyntaxError(text);
+    const where = syntax === undefined ? "is not valid JSON" : `is not valid JSON: ${describeJsonSyntaxError(syntax, text.length)}`;
+    return `${where}; it ${OBJECT_EXPECTED}`;
+  }
+  return `${OBJECT_EXPECTED}; got ${describeJsonKind(decoded)}`;
+}
+
 /** As `decodeParameterObject`, reporting a text that is not an object; shown redacted (it may hold cloud-init). */
 function decodeParameters(text: string | undefined, errors: FieldError[]): Readonly<Record<string, unknown>> | undefined {
   const decoded = decodeParameterObject(text);
-  if (decoded === undefined) errors.push({ field: PARAMETERS_FIELD, value: redacted(text), message: NOT_AN_OBJECT_MESSAGE });
+  if (decoded === undefined) errors.push({ field: PARAMETERS_FIELD, value: redacted(text), message: whyNotAParameterObject(text ?? "") });
   return decoded;
-}
-
-/** The value to show beside an issue: the issue's own part when it has one, else the whole value. */
-function shownValue(name: ParameterName, value: unknown, issue: z.core.$ZodIssue): string {
-  if (name === "cloud_init_config") return redacted(value);
-  const shown: unknown = issue.code === "custom" ? issue.params?.["shown"] : undefined;
-  return typeof shown === "string" ? shown : showValue(value);
-}
-
-/** Checks one known parameter; on success its value lands in `given`, else its issues in `errors`. */
-function checkParameter(name: ParameterName, value: unknown, given: Given, errors: FieldError[]): void {
-  // The schemas differ in output type; indexing the record by a union name widens it, and the
-  // output is stored under the same name it was parsed with, so the widening is sound.
-  const schema: z.ZodType = PARAMETER_SCHEMAS[name];
-  const result = schema.safeParse(value);
-  if (result.success) {
-    (given as Record<ParameterName, unknown>)[name] = result.data;
-    return;
-  }
-  for (const issue of result.error.issues) {
-    errors.push({ field: parameterField(name), value: shownValue(name, value, issue), message: issue.message });
-  }
-}
-
-function unknownParameter(templateId: string, name: string, value: unknown): FieldError {
-  const shownName = showValue(name);
-  return {
-    field: parameterField(shownName),
-    // The value of a misspelt parameter may be cloud-init user data: never shown.
-    value: redacted(value),
-    message: `template parameter '${shownName}' doesn't exist, valid values for template '${templateId}' are ${quotedList(SORTED_PARAMETER_NAMES)}`,
-  };
-}
-
-function withDefaults(given: Given): VmParameters {
-  const ssh = given.ssh_public_key;
-  const hasKeys = ssh !== undefined && ssh.keys.length > 0;
-  return {
-    cpuCores: given.cpu_cores ?? DEFAULT_CPU_CORES,
-    memory: given.memory ?? DEFAULT_MEMORY,
-    diskSize: given.disk_size ?? DEFAULT_DISK_SIZE,
-    imageSource: given.image_source?.reference ?? DEFAULT_IMAGE_SOURCE,
-    cloudInitConfig: given.cloud_init_config ?? DEFAULT_CLOUD_INIT_CONFIG,
-    ...(hasKeys ? { sshPublicKey: ssh.text } : {}),
-    sshPublicKeys: hasKeys ? ssh.keys : [],
-    exposedPorts: given.exposed_ports ?? DEFAULT_EXPOSED_PORTS,
-    ...(given.storage_class === undefined ? {} : { storageClass: given.storage_class }),
-  };
 }
 
 /**
@@ -102,22 +58,12 @@ export function parseTemplateParameters(templateId: string, templateParameters: 
   const raw = decodeParameters(templateParameters, errors);
   if (!knownTemplate || raw === undefined) return { errors, warnings: [] };
 
-  const given: Given = {};
-  for (const name of Object.keys(raw).sort()) {
-    const value = raw[name];
-    if (!isParameterName(name)) {
-      errors.push(unknownParameter(templateId, name, value));
-    } else if (value !== null) {
-      checkParameter(name, value, given, errors);
-    }
-  }
-  if (errors.length > 0) return { errors, warnings: [] };
-
-  const warnings =
-    given.image_source !== undefined && isFloatingImage(given.image_source)
-      ? [`${parameterField("image_source")}: ${FLOATING_IMAGE_WARNING} (got ${JSON.stringify(given.image_source.reference)})`]
-      : [];
-  return { value: withDefaults(given), errors, warnings };
+  const checks = checkParameterMap(templateId, raw, { fieldOf: parameterField });
+  return {
+    ...(checks.value === undefined ? {} : { value: checks.value }),
+    errors: checks.errors,
+    warnings: checks.warnings.map(formatFieldError),
+  };
 }
 
 /** What `readTemplateParameters` could tell. */
@@ -136,7 +82,7 @@ export interface ParameterReading {
  */
 export function readTemplateParameters(templateId: string, templateParameters: string | undefined, names: readonly ParameterName[]): ParameterReading | undefined {
   if (!isKnownTemplateId(templateId)) return undefined;
-  const raw = decodeParameters(templateParameters, []);
+  const raw = decodeParameterObject(templateParameters);
   if (raw === undefined) return undefined;
   const given: Given = {};
   const invalid: ParameterName[] = [];
@@ -144,7 +90,7 @@ export function readTemplateParameters(templateId: string, templateParameters: s
     const value = Object.hasOwn(raw, name) ? raw[name] : null;
     if (value === null) continue;
     const errors: FieldError[] = [];
-    checkParameter(name, value, given, errors);
+    checkParameter(name, value, given, errors, parameterField(name));
     if (errors.length > 0) invalid.push(name);
   }
   return { values: withDefaults(given), invalid };

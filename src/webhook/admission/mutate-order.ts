@@ -3,7 +3,8 @@ import { formatFieldError } from "../../domain/field-error.ts";
 import { managedByFor, rolloutKey } from "../../domain/rollout.ts";
 import { allow, denyInvalid, isBeingDeleted, isObject, objectAt, stringAt, unexpectedResource, type JsonObject } from "./decision.ts";
 import { pointer } from "./json-patch.ts";
-import { appendParameter, readParameter } from "./parameters-text.ts";
+import { decodeParameterObject } from "../../domain/templates/index.ts";
+import { appendParameter } from "./parameters-text.ts";
 import { ORDER_RESOURCE } from "./resources.ts";
 import {
   hasStorageClassParameter,
@@ -13,6 +14,9 @@ import {
   STORAGE_CLASS_PARAMETER,
 } from "./storage-class.ts";
 import type { AdmissionDecision, AdmissionDeps, AdmissionRequest, JsonPatchOperation } from "./types.ts";
+
+/** The parameter the operator may give a pinned default (docs/adr/0015-template-api-contract.md). */
+const IMAGE_SOURCE_PARAMETER = "image_source";
 
 /** The mode of an order stored before this webhook existed: the Ansible path owned it. */
 const LEGACY_MANAGED_BY: ManagedBy = "aap";
@@ -27,6 +31,8 @@ const LEGACY_MANAGED_BY: ManagedBy = "aap";
  *   CREATE `CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`, else the cluster's default StorageClass, else the
  *   order is denied; on UPDATE the stored order's class (a client that rewrote the parameters
  *   dropped it). Other keys and bytes of the text are kept exactly.
+ * - `image_source`, when absent and the operator set OSAC_VM_DEFAULT_IMAGE_SOURCE (a pinned image):
+ *   on CREATE that image; on UPDATE the stored order's. Unset, orders keep the role's default.
  *
  * The patch addresses the raw incoming object only where it adds or replaces, so unknown fields
  * survive; applied and re-submitted (reinvocation), the order yields no patch.
@@ -44,14 +50,14 @@ export function mutateOrder(request: AdmissionRequest, deps: AdmissionDeps): Adm
   const managedBy = managedByOperation(request, object, deps);
   if (managedBy) patch.push(managedBy);
 
-  const storage = request.operation === "CREATE" ? defaultStorageClass(object, deps) : keepStorageClass(object, request.oldObject);
-  if (storage.kind === "no-class") {
+  const parameters = request.operation === "CREATE" ? defaultParameters(object, deps) : keepParameters(object, request.oldObject, deps);
+  if (parameters.kind === "no-class") {
     const name = stringAt(object.metadata, "name") || stringAt(object.metadata, "generateName") || request.name || "";
     const message = formatFieldError({ field: STORAGE_CLASS_FIELD, message: `is not set and there is no class to default to; ${NO_STORAGE_CLASS_FIXES}` });
     return denyInvalid(ORDER_KIND, name, [message]);
   }
-  if (storage.kind === "set") patch.push(storage.operation);
-  return allow(storage.kind === "set" ? storage.warnings : [], patch);
+  if (parameters.kind === "set") patch.push(parameters.operation);
+  return allow(parameters.kind === "set" ? parameters.warnings : [], patch);
 }
 
 function managedByOperation(request: AdmissionRequest, object: JsonObject, deps: AdmissionDeps): JsonPatchOperation | undefined {
@@ -86,47 +92,77 @@ function storedMode(oldObject: unknown): string {
   return stored ?? LEGACY_MANAGED_BY;
 }
 
-type StorageEdit =
+type ParameterEdit =
   | { readonly kind: "none" }
   | { readonly kind: "no-class" }
   | { readonly kind: "set"; readonly operation: JsonPatchOperation; readonly warnings: readonly string[] };
 
-const NONE: StorageEdit = { kind: "none" };
+const NONE: ParameterEdit = { kind: "none" };
 
-/** The order's parameters text when `storage_class` may be added to it, else undefined. */
-function editableParameters(object: JsonObject): { readonly text: string | undefined } | undefined {
+/**
+ * The order's parameters text and its decoded members, when the webhook may add parameters to it:
+ * the role's template family, and a text that is absent or a JSON object (anything else is denied
+ * by validation, and nothing is edited).
+ */
+function editableParameters(object: JsonObject): { readonly text: string | undefined; readonly members: Readonly<Record<string, unknown>> } | undefined {
   const spec = objectAt(object, "spec");
   if (!spec || !hasStorageClassParameter(spec["templateID"])) return undefined;
   const text = spec["templateParameters"];
   if (text !== undefined && typeof text !== "string") return undefined;
-  return readParameter(text, STORAGE_CLASS_PARAMETER).state === "absent" ? { text } : undefined;
+  const members = decodeParameterObject(text);
+  return members === undefined ? undefined : { text, members };
 }
 
-function setParameter(text: string | undefined, name: string, warnings: readonly string[]): StorageEdit {
+/** One replace (or add) of the whole text with the members appended; every other byte is kept. */
+function appendParameters(text: string | undefined, additions: readonly (readonly [string, string])[], warnings: readonly string[]): ParameterEdit {
+  if (additions.length === 0) return NONE;
+  let edited = text;
+  for (const [name, value] of additions) edited = appendParameter(edited, name, value);
   return {
     kind: "set",
-    operation: {
-      op: text === undefined ? "add" : "replace",
-      path: pointer("spec", "templateParameters"),
-      value: appendParameter(text, STORAGE_CLASS_PARAMETER, name),
-    },
+    operation: { op: text === undefined ? "add" : "replace", path: pointer("spec", "templateParameters"), value: edited },
     warnings,
   };
 }
 
-function defaultStorageClass(object: JsonObject, deps: AdmissionDeps): StorageEdit {
+/**
+ * On CREATE, what a new order that names none gets: `storage_class` (or a denial when there is no
+ * class to default to), and `image_source` when the operator pinned a default image
+ * (OSAC_VM_DEFAULT_IMAGE_SOURCE). Written into the order, the defaults stay with it: changing the
+ * settings later never changes an existing VM. Only a missing member is filled in; a member that
+ * is present (null included) is the client's.
+ */
+function defaultParameters(object: JsonObject, deps: AdmissionDeps): ParameterEdit {
   const editable = editableParameters(object);
   if (!editable) return NONE;
-  const resolved = resolveStorageClass(deps);
-  if (!resolved) return { kind: "no-class" };
-  return setParameter(editable.text, resolved.name, resolved.warnings);
+  const additions: [string, string][] = [];
+  const warnings: string[] = [];
+  if (!Object.hasOwn(editable.members, STORAGE_CLASS_PARAMETER)) {
+    const resolved = resolveStorageClass(deps);
+    if (!resolved) return { kind: "no-class" };
+    additions.push([STORAGE_CLASS_PARAMETER, resolved.name]);
+    warnings.push(...resolved.warnings);
+  }
+  if (deps.imageSourceDefault !== undefined && !Object.hasOwn(editable.members, IMAGE_SOURCE_PARAMETER)) {
+    additions.push([IMAGE_SOURCE_PARAMETER, deps.imageSourceDefault]);
+  }
+  return appendParameters(editable.text, additions, warnings);
 }
 
-function keepStorageClass(object: JsonObject, oldObject: unknown): StorageEdit {
+/**
+ * On UPDATE, the parameters the webhook defaults and the stored order has, put back when a client
+ * that rewrote the parameters dropped them: `storage_class` always, `image_source` when a default
+ * image is configured (both are immutable, so dropping them would be denied).
+ */
+function keepParameters(object: JsonObject, oldObject: unknown, deps: AdmissionDeps): ParameterEdit {
   const editable = editableParameters(object);
   if (!editable) return NONE;
-  const oldText = stringAt(objectAt(oldObject, "spec"), "templateParameters");
-  const stored = readParameter(oldText, STORAGE_CLASS_PARAMETER);
-  if (stored.state !== "present" || typeof stored.value !== "string") return NONE;
-  return setParameter(editable.text, stored.value, []);
+  const kept = deps.imageSourceDefault === undefined ? [STORAGE_CLASS_PARAMETER] : [STORAGE_CLASS_PARAMETER, IMAGE_SOURCE_PARAMETER];
+  const stored = decodeParameterObject(stringAt(objectAt(oldObject, "spec"), "templateParameters")) ?? {};
+  const additions: [string, string][] = [];
+  for (const name of kept) {
+    const value = stored[name];
+    if (!Object.hasOwn(editable.members, name) && typeof value === "string") additions.push([name, value]);
+  }
+  return appendParameters(editable.text, additions, []);
 }

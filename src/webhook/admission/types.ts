@@ -44,6 +44,8 @@ export interface AdmissionDeps {
   readonly managedBy: ManagedByPolicy;
   /** `CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`: wins over the cluster's default StorageClass. */
   readonly envStorageClass?: string;
+  /** `OSAC_VM_DEFAULT_IMAGE_SOURCE`: a pinned image written into new orders that name none. */
+  readonly imageSourceDefault?: string;
   /**
    * The label the DataVolume webhook's namespaceSelector matches (`cloudkit.openshift.io/tenant-namespace`).
    * Not read by the decisions: the API server selects the namespaces before calling them.

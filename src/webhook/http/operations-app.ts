@@ -1,6 +1,10 @@
-import express, { type Express, type Request, type Response } from "express";
-import { parseTemplateParameters, templateCatalog, KNOWN_TEMPLATE_IDS } from "../../domain/templates/index.ts";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import type { TemplateDescription } from "../../domain/templates/index.ts";
+import type { Logger } from "../../platform/logger.ts";
 import type { WebhookMetrics } from "../metrics.ts";
+import { ApiError, internalError, notFound } from "./template-api/api-error.ts";
+import { sendError } from "./template-api/respond.ts";
+import { createTemplateApi } from "./template-api/template-api.ts";
 
 export interface Readiness {
   /** Undefined when ready; otherwise why not. */
@@ -9,13 +13,32 @@ export interface Readiness {
   notes(): string[];
 }
 
+export interface OperationsDeps {
+  readonly metrics: WebhookMetrics;
+  readonly readiness: Readiness;
+  readonly logger: Logger;
+  /** The templates the API serves, as this deployment describes them. */
+  readonly catalog: readonly TemplateDescription[];
+  /** The pinned image the webhook gives new orders that name none; undefined: the role's default. */
+  readonly imageSourceDefault?: string;
+}
+
 /**
- * Everything but the review hot path: the template API for fulfillment-service, probes and metrics.
+ * Everything but the review hot path: the template API for fulfillment-service (its own router,
+ * docs/adr/0015-template-api-contract.md), probes and metrics. Any other path gets 404 in the
+ * template API's error shape.
  */
-export function createOperationsApp(deps: { metrics: WebhookMetrics; readiness: Readiness }): Express {
+export function createOperationsApp(deps: OperationsDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(express.json({ limit: "2mb" }));
+  const templateApi = createTemplateApi({
+    catalog: deps.catalog,
+    logger: deps.logger,
+    ...(deps.imageSourceDefault === undefined ? {} : { imageSourceDefault: deps.imageSourceDefault }),
+  });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (!templateApi(request, response)) next();
+  });
 
   app.get("/healthz", (_request, response) => {
     response.type("text/plain").send("ok");
@@ -29,40 +52,12 @@ export function createOperationsApp(deps: { metrics: WebhookMetrics; readiness: 
     response.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  app.get("/api/v1/templates", (_request, response) => {
-    response.json({ items: templateCatalog() });
-  });
-  app.post("/api/v1/templates/:action", (request: Request, response: Response) => {
-    const action = String(request.params.action);
-    const match = /^(.+):validate$/.exec(action);
-    if (!match) return void response.status(404).json({ error: `unknown action '${action}'; use POST /api/v1/templates/{templateID}:validate` });
-    const templateId = match[1]!;
-    if (!KNOWN_TEMPLATE_IDS.includes(templateId)) {
-      return void response.status(404).json({
-        valid: false,
-        errors: [{ field: "templateID", value: templateId, message: `unknown template; valid values are ${KNOWN_TEMPLATE_IDS.map((id) => `'${id}'`).join(", ")}` }],
-        warnings: [],
-      });
-    }
-    const body: unknown = request.body;
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      return void response.status(400).json({ valid: false, errors: [{ field: "(body)", message: "must be a JSON object of template parameters" }], warnings: [] });
-    }
-    const result = parseTemplateParameters(templateId, JSON.stringify(body));
-    response.json({
-      valid: result.errors.length === 0,
-      errors: result.errors,
-      warnings: result.warnings,
-      ...(result.value ? { normalized: result.value } : {}),
-    });
-  });
-
   app.use((_request, response) => {
-    response.status(404).json({ error: "not found" });
+    sendError(response, notFound("no such path; see GET /api/v1/openapi.json for the template API, /healthz, /readyz and /metrics for operations"));
   });
-  app.use((error: Error & { status?: number; type?: string }, _request: Request, response: Response, _next: unknown) => {
-    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
-    response.status(status).json({ error: status === 500 ? "internal error" : error.message });
+  app.use((error: Error & { status?: number }, _request: Request, response: Response, _next: NextFunction) => {
+    if (!(error instanceof ApiError)) deps.logger.error({ err: error }, "Failed to answer an operations request");
+    sendError(response, error instanceof ApiError ? error : internalError());
   });
   return app;
 }

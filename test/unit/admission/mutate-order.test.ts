@@ -53,7 +53,7 @@ function review(operation: AdmissionRequest["operation"], object: unknown, extra
   } as AdmissionRequest;
 }
 
-function deps(overrides: { defaultClass?: string; defaultWarnings?: string[]; env?: string; policy?: ManagedByPolicy } = {}): AdmissionDeps {
+function deps(overrides: { defaultClass?: string; defaultWarnings?: string[]; env?: string; policy?: ManagedByPolicy; image?: string } = {}): AdmissionDeps {
   const defaultClass = "defaultClass" in overrides ? overrides.defaultClass : "standard";
   return {
     storageClasses: {
@@ -62,6 +62,7 @@ function deps(overrides: { defaultClass?: string; defaultWarnings?: string[]; en
     },
     managedBy: overrides.policy ?? { defaultMode: "aap" },
     ...(overrides.env === undefined ? {} : { envStorageClass: overrides.env }),
+    ...(overrides.image === undefined ? {} : { imageSourceDefault: overrides.image }),
   };
 }
 
@@ -347,5 +348,59 @@ describe("mutateOrder: idempotence (reinvocationPolicy IfNeeded)", () => {
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe("mutateOrder: image_source, when the operator pinned a default (OSAC_VM_DEFAULT_IMAGE_SOURCE)", () => {
+  const PINNED = "quay.io/containerdisks/fedora:41";
+  const WITHOUT_IMAGE = '{"cpu_cores":"4","memory":"4Gi"}';
+
+  function withParameters(text: string): Json {
+    return order({ metadata: { annotations: { [MANAGED_BY]: "aap", "cloudkit.openshift.io/tenant": "t" } }, spec: { templateParameters: text } });
+  }
+
+  it("GIVEN a new order without an image THEN the pinned image is written beside the storage class, in one edit of the text", () => {
+    const { decision, result } = mutated(review("CREATE", withParameters(WITHOUT_IMAGE)), deps({ image: PINNED }));
+    const expected = '{"cpu_cores":"4","memory":"4Gi","storage_class":"standard","image_source":"quay.io/containerdisks/fedora:41"}';
+    expect(decision.patch).toStrictEqual([{ op: "replace", path: "/spec/templateParameters", value: expected }]);
+    expect(parametersOf(result)).toBe(expected);
+  });
+
+  it("GIVEN a new order without parameters THEN they are added with both defaults", () => {
+    const object = withParameters("");
+    delete (object["spec"] as Json)["templateParameters"];
+    const { decision } = mutated(review("CREATE", object), deps({ image: PINNED, env: "ceph-rbd" }));
+    expect(decision.patch).toStrictEqual([{ op: "add", path: "/spec/templateParameters", value: '{"storage_class":"ceph-rbd","image_source":"quay.io/containerdisks/fedora:41"}' }]);
+  });
+
+  it.each([
+    ["its own image", '{"image_source":"quay.io/vm/rhel:9.4","storage_class":"fast"}'],
+    ["the image null", '{"image_source":null,"storage_class":"fast"}'],
+  ])("GIVEN a new order that names %s THEN it is left alone", (_case, text) => {
+    expect(mutateOrder(review("CREATE", withParameters(text)), deps({ image: PINNED }))).toStrictEqual({ allowed: true, warnings: [] });
+  });
+
+  it("GIVEN no pinned default THEN a new order keeps the Ansible role's default (no image written: aap-parity)", () => {
+    const { result } = mutated(review("CREATE", withParameters(WITHOUT_IMAGE)), deps());
+    expect(parametersOf(result)).toBe('{"cpu_cores":"4","memory":"4Gi","storage_class":"standard"}');
+  });
+
+  it("GIVEN an UPDATE whose parameters dropped the stored image THEN it is put back (it is immutable)", () => {
+    const stored = withParameters('{"cpu_cores":"4","storage_class":"fast","image_source":"quay.io/containerdisks/fedora:40"}');
+    const updated = withParameters('{"cpu_cores":"4","storage_class":"fast"}');
+    const { result } = mutated(review("UPDATE", updated, { oldObject: stored }), deps({ image: PINNED }));
+    expect(parametersOf(result)).toBe('{"cpu_cores":"4","storage_class":"fast","image_source":"quay.io/containerdisks/fedora:40"}');
+  });
+
+  it("GIVEN an UPDATE of an order stored without an image THEN none is added: existing VMs never change image", () => {
+    const stored = withParameters('{"cpu_cores":"4","storage_class":"fast"}');
+    const updated = withParameters('{"cpu_cores":"8","storage_class":"fast"}');
+    expect(mutateOrder(review("UPDATE", updated, { oldObject: stored }), deps({ image: PINNED }))).toStrictEqual({ allowed: true, warnings: [] });
+  });
+
+  it("GIVEN no pinned default and an UPDATE that dropped the stored image THEN nothing is put back (as before the setting existed)", () => {
+    const stored = withParameters('{"storage_class":"fast","image_source":"quay.io/containerdisks/fedora:40"}');
+    const updated = withParameters('{"storage_class":"fast"}');
+    expect(mutateOrder(review("UPDATE", updated, { oldObject: stored }), deps())).toStrictEqual({ allowed: true, warnings: [] });
   });
 });

@@ -49,4 +49,25 @@ describe("templateCatalog", () => {
     expect(Object.isFrozen(catalog[0]?.parameters[0])).toBe(true);
     expect(templateCatalog()).toBe(catalog);
   });
+
+  it("GIVEN the role's default image THEN the catalog says it floats and how to pin it", () => {
+    const image = templateCatalog()[0]?.parameters.find((parameter) => parameter.name === "image_source");
+    expect(image?.default).toBe("quay.io/containerdisks/fedora:latest");
+    expect(image?.description).toContain("Ansible role's default, quay.io/containerdisks/fedora:latest, which can change under the same name");
+  });
+
+  it("GIVEN a pinned default configured THEN the catalog gives it as the default and names the role's own", () => {
+    const catalog = templateCatalog({ imageSourceDefault: "quay.io/containerdisks/fedora:41" });
+    for (const template of catalog) {
+      const image = template.parameters.find((parameter) => parameter.name === "image_source");
+      expect(image?.default).toBe("quay.io/containerdisks/fedora:41");
+      expect(image?.description).toContain("OSAC_VM_DEFAULT_IMAGE_SOURCE");
+      expect(image?.description).toContain("the Ansible role's own default is quay.io/containerdisks/fedora:latest");
+    }
+    expect(templateCatalog()[0]?.parameters.find((parameter) => parameter.name === "image_source")?.default).toBe("quay.io/containerdisks/fedora:latest");
+  });
+
+  it("GIVEN an alias THEN it names the template it stands for", () => {
+    expect(templateCatalog().map((template) => template.aliasOf)).toEqual([undefined, "cloudkit.templates.ocp_virt_vm", "cloudkit.templates.ocp_virt_vm"]);
+  });
 });

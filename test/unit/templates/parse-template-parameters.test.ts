@@ -82,32 +82,48 @@ describe("parseTemplateParameters: the template and the parameters string", () =
     expect(result.errors.map((error) => error.field)).toEqual(["spec.templateID", "spec.templateParameters"]);
   });
 
+  const OBJECT_EXPECTED = 'must be a JSON object of parameter names to values, e.g. {"cpu_cores":"4","memory":"4Gi"}, or empty for all defaults';
+
   it.each([
-    ["not JSON", "cpu_cores=4"],
-    ["truncated JSON", '{"cpu_cores":"4"'],
-    ["a JSON array", '["cpu_cores"]'],
-    ["JSON null", "null"],
-    ["a JSON string", '"cpu_cores"'],
-    ["a JSON number", "4"],
-    ["blank", "  "],
-  ])("GIVEN parameters that are %s WHEN parsed THEN one error says a JSON object is wanted, showing the input redacted", (_case, text) => {
+    ["not JSON", "cpu_cores=4", "expected a value (an object, array, string, number, true, false or null) at line 1, column 1 (position 0)"],
+    ["truncated JSON", '{"cpu_cores":"4"', "ends too early at line 1, column 17 (position 16): expected more, or the closing '}'"],
+    ["a missing comma", '{"cpu_cores":"4" "memory":"4Gi"}', "expected ',' or '}' at line 1, column 18 (position 17)"],
+    ["a syntax error on line 3", '{\n  "cpu_cores": "4",\n  "memory": 4Gi\n}', "expected ',' or '}' at line 3, column 14 (position 35)"],
+    ["blank", "  ", "ends too early at line 1, column 3 (position 2): expected a value (an object, array, string, number, true, false or null)"],
+  ])("GIVEN parameters that are %s WHEN parsed THEN one error gives the position of the syntax error, showing the input redacted", (_case, text, where) => {
     expect(parseTemplateParameters(TEMPLATE, text)).toStrictEqual({
-      errors: [
-        {
-          field: "spec.templateParameters",
-          value: `<redacted, ${text.length} chars>`,
-          message: 'must be a JSON object of parameter names to values, e.g. {"cpu_cores":"4","memory":"4Gi"}, or empty for all defaults',
-        },
-      ],
+      errors: [{ field: "spec.templateParameters", value: `<redacted, ${text.length} chars>`, message: `is not valid JSON: ${where}; it ${OBJECT_EXPECTED}` }],
       warnings: [],
     });
+  });
+
+  it.each([
+    ["a JSON array", '["cpu_cores"]', "an array"],
+    ["JSON null", "null", "null"],
+    ["a JSON string", '"cpu_cores"', "a string"],
+    ["a JSON number", "4", "a number"],
+    ["a JSON boolean", "true", "a boolean"],
+  ])("GIVEN parameters that are %s WHEN parsed THEN one error says a JSON object is wanted and what was given, showing the input redacted", (_case, text, kind) => {
+    expect(parseTemplateParameters(TEMPLATE, text)).toStrictEqual({
+      errors: [{ field: "spec.templateParameters", value: `<redacted, ${text.length} ${text.length === 1 ? "char" : "chars"}>`, message: `${OBJECT_EXPECTED}; got ${kind}` }],
+      warnings: [],
+    });
+  });
+
+  it("GIVEN a secret cloud-init before a syntax error WHEN parsed THEN the message gives the position and no character of the input", () => {
+    const secret = Buffer.from("#cloud-config\npassword: s3cr3t-Value\n").toString("base64");
+    const text = `{"cloud_init_config":"${secret}" oops}`;
+    const [error] = parseTemplateParameters(TEMPLATE, text).errors;
+    expect(error?.message).toContain(`at line 1, column ${23 + secret.length + 2} (position ${22 + secret.length + 2})`);
+    expect(JSON.stringify(error)).not.toContain(secret.slice(0, 8));
+    expect(JSON.stringify(error)).not.toContain("oops");
   });
 
   it("GIVEN an unknown parameter WHEN parsed THEN the error names it and lists the valid names for the template given", () => {
     expect(parseTemplateParameters("osac.templates.ocp_virt_vm", '{"cpu":"4"}').errors).toEqual([
       {
         field: "spec.templateParameters.cpu",
-        value: "<redacted, 1 chars>",
+        value: "<redacted, 1 char>",
         message: `template parameter 'cpu' doesn't exist, valid values for template 'osac.templates.ocp_virt_vm' are ${VALID_NAMES}`,
       },
     ]);
@@ -308,7 +324,7 @@ describe("parseTemplateParameters: cloud_init_config", () => {
   ])("GIVEN cloud-init that is %s WHEN parsed THEN it is rejected with the value redacted", (_case, given, message) => {
     const error = rejected({ cloud_init_config: given });
     expect(error?.field).toBe("spec.templateParameters.cloud_init_config");
-    expect(error?.value).toBe(`<redacted, ${typeof given === "string" ? given.length : 0} chars>`);
+    expect(error?.value).toBe(typeof given === "string" ? `<redacted, ${given.length} chars>` : "<redacted number>");
     expect(error?.message).toContain(message);
   });
 

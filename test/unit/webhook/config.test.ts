@@ -32,4 +32,35 @@ describe("parseWebhookConfig", () => {
     expect(lines.some((line) => line.startsWith("OSAC_VM_MANAGED_BY_ROLLOUT"))).toBe(true);
     expect(lines.some((line) => line.startsWith("CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS: must be a DNS-1123 subdomain"))).toBe(true);
   });
+
+  it.each([
+    ["certificate files (in a pod)", {}, "0.0.0.0"],
+    ["--dev-tls (a workstation)", { "dev-tls": true }, "127.0.0.1"],
+    ["--dev-tls and --bind-address", { "dev-tls": true, "bind-address": "0.0.0.0" }, "0.0.0.0"],
+    ["certificate files and --bind-address", { "bind-address": "10.1.2.3" }, "10.1.2.3"],
+  ])("GIVEN %s THEN the webhook binds to %s", (_case, flags, address) => {
+    expect(parseWebhookConfig(flags, {}).data?.bindAddress).toBe(address);
+  });
+
+  it.each([
+    ["quay.io/containerdisks/fedora:41", "quay.io/containerdisks/fedora:41"],
+    ["docker://quay.io/containerdisks/fedora:41", "quay.io/containerdisks/fedora:41"],
+    [`quay.io/containerdisks/fedora@sha256:${"a".repeat(64)}`, `quay.io/containerdisks/fedora@sha256:${"a".repeat(64)}`],
+  ])("GIVEN OSAC_VM_DEFAULT_IMAGE_SOURCE=%s THEN new orders get %s", (given, image) => {
+    expect(parseWebhookConfig({}, { OSAC_VM_DEFAULT_IMAGE_SOURCE: given }).data?.imageSourceDefault).toBe(image);
+  });
+
+  it("GIVEN no OSAC_VM_DEFAULT_IMAGE_SOURCE THEN none: orders keep the Ansible role's default", () => {
+    expect(parseWebhookConfig({}, {}).data).not.toHaveProperty("imageSourceDefault");
+  });
+
+  it.each([
+    ["quay.io/containerdisks/fedora:latest", "OSAC_VM_DEFAULT_IMAGE_SOURCE: must be pinned: a tag other than 'latest' or a digest"],
+    ["quay.io/containerdisks/fedora", "OSAC_VM_DEFAULT_IMAGE_SOURCE: must be pinned"],
+    ["Quay.io/Fedora:41", "OSAC_VM_DEFAULT_IMAGE_SOURCE: repository path must be lowercase"],
+  ])("GIVEN OSAC_VM_DEFAULT_IMAGE_SOURCE=%s THEN it is refused, saying why", (given, message) => {
+    const result = parseWebhookConfig({}, { OSAC_VM_DEFAULT_IMAGE_SOURCE: given });
+    expect(result.success).toBe(false);
+    expect(describeConfigErrors(result.error!).join("\n")).toContain(message);
+  });
 });

@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as https from "node:https";
 import { Agent, request as httpsRequest } from "node:https";
 import type { RunningWebhook } from "../../../src/webhook/server.ts";
+import { OPENAPI_DOCUMENT } from "../../../src/webhook/http/template-api/openapi-document.ts";
+import { OpenApiContract } from "../../support/openapi-contract.ts";
 import { orderCreateReview, request, startTestWebhook } from "../../support/webhook-server.ts";
+
+const contract = new OpenApiContract(OPENAPI_DOCUMENT as never);
+
+/** A template API request over TLS, its answer checked against the OpenAPI document. */
+async function apiRequest(on: RunningWebhook, over: https.Agent, method: string, path: string, body?: string) {
+  const answer = await request(on, over, method, path, body);
+  expect(contract.check(method, path, { status: answer.status, headers: answer.headers, json: answer.json })).toEqual([]);
+  return answer;
+}
 
 let webhook: RunningWebhook;
 let agent: https.Agent;
@@ -44,16 +55,14 @@ describe("the webhook server over a real TLS socket (standalone)", () => {
     expect(response.json.response.status.message).toMatch(/cpu_cores.*memory|memory.*cpu_cores/s);
   });
 
-  it("GIVEN the template API THEN the catalog lists the three templates and :validate answers {valid, errors, warnings, normalized}", async () => {
-    const catalog = await request(webhook, agent, "GET", "/api/v1/templates");
+  it("GIVEN the template API over TLS THEN the catalog, one template and :validate answer (the contract is tested in template-api.contract.test.ts)", async () => {
+    const catalog = await apiRequest(webhook, agent, "GET", "/api/v1/templates");
     expect(catalog.json.items.map((t: { id: string }) => t.id)).toEqual(["cloudkit.templates.ocp_virt_vm", "osac.templates.ocp_virt_vm", "osac.massopencloud.ocp_virt_vm"]);
-    const valid = await request(webhook, agent, "POST", "/api/v1/templates/osac.templates.ocp_virt_vm:validate", JSON.stringify({ cpu_cores: 4 }));
-    expect(valid.json).toMatchObject({ valid: true, errors: [], normalized: { cpuCores: 4, memory: "2Gi" } });
-    const invalid = await request(webhook, agent, "POST", "/api/v1/templates/cloudkit.templates.ocp_virt_vm:validate", JSON.stringify({ exposed_ports: "22/sctp" }));
-    expect(invalid.json.valid).toBe(false);
-    expect(invalid.json.errors[0].field).toContain("exposed_ports");
-    const unknown = await request(webhook, agent, "POST", "/api/v1/templates/nope:validate", "{}");
-    expect(unknown.status).toBe(404);
+    expect((await apiRequest(webhook, agent, "GET", "/api/v1/templates/osac.templates.ocp_virt_vm")).json.alias_of).toBe("cloudkit.templates.ocp_virt_vm");
+    const valid = await apiRequest(webhook, agent, "POST", "/api/v1/templates/osac.templates.ocp_virt_vm:validate", JSON.stringify({ cpu_cores: 4 }));
+    expect(valid.json).toMatchObject({ valid: true, errors: [], normalized: { cpu_cores: 4, memory: "2Gi" } });
+    const wrongMethod = await apiRequest(webhook, agent, "GET", "/api/v1/templates/osac.templates.ocp_virt_vm:validate");
+    expect([wrongMethod.status, wrongMethod.json.reason]).toEqual([405, "MethodNotAllowed"]);
   });
 
   it("GIVEN a kept-alive connection idle for longer than Node's default 5 s THEN the server has not closed it (the API server reuses idle connections for 90 s)", async () => {
@@ -86,5 +95,25 @@ describe("the webhook server over a real TLS socket (standalone)", () => {
     const metrics = await request(webhook, agent, "GET", "/metrics");
     expect(metrics.text).toContain('osac_vm_webhook_requests_total{webhook="mutate-virtualmachines",operation="CREATE",outcome="mutated"}');
     expect(metrics.text).toContain("osac_vm_webhook_request_duration_seconds_bucket");
+  });
+
+  it("GIVEN OSAC_VM_DEFAULT_IMAGE_SOURCE THEN new orders get the pinned image, and the template API says so", async () => {
+    const pinned = await startTestWebhook({ CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS: "standard", OSAC_VM_DEFAULT_IMAGE_SOURCE: "quay.io/containerdisks/fedora:41" });
+    try {
+      const response = await request(pinned.webhook, pinned.agent, "POST", "/mutate/virtualmachines", JSON.stringify(orderCreateReview()));
+      const patch = JSON.parse(Buffer.from(response.json.response.patch, "base64").toString());
+      expect(patch).toContainEqual({
+        op: "replace",
+        path: "/spec/templateParameters",
+        value: '{"cpu_cores":"4","memory":"4Gi","storage_class":"standard","image_source":"quay.io/containerdisks/fedora:41"}',
+      });
+      const template = await apiRequest(pinned.webhook, pinned.agent, "GET", "/api/v1/templates/cloudkit.templates.ocp_virt_vm");
+      expect(template.json.parameters.find((parameter: { name: string }) => parameter.name === "image_source").default).toBe("quay.io/containerdisks/fedora:41");
+      const validation = await apiRequest(pinned.webhook, pinned.agent, "POST", "/api/v1/templates/cloudkit.templates.ocp_virt_vm:validate", "{}");
+      expect(validation.json).toMatchObject({ valid: true, warnings: [], normalized: { image_source: "quay.io/containerdisks/fedora:41" } });
+    } finally {
+      pinned.agent.destroy();
+      await pinned.webhook.close();
+    }
   });
 });
