@@ -18,8 +18,12 @@ Options:
   --leader-elect / --no-leader-elect  Lease-based leader election (default on)
   --leader-election-namespace <ns>    Namespace of the Lease (default POD_NAMESPACE or default)
   --log-level <level>                 fatal|error|warn|info|debug|trace|silent (default info)
+  --hub-secrets-namespace <ns>        Where Hub kubeconfig Secrets live (default OSAC_VM_HUB_SECRETS_NAMESPACE,
+                                      else POD_NAMESPACE, else osac-vm-gitops)
+  --hub-probe-interval-seconds <n>    How often each Hub is probed (default 30)
 
-Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE.
+Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE,
+OSAC_VM_HUB_REGISTRY (on: probe every Hub and write its status; default off).
 `;
 
 const OPTIONS = {
@@ -32,6 +36,8 @@ const OPTIONS = {
   "no-leader-elect": { type: "boolean" },
   "leader-election-namespace": { type: "string" },
   "log-level": { type: "string" },
+  "hub-secrets-namespace": { type: "string" },
+  "hub-probe-interval-seconds": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -7,6 +7,7 @@ Commands:
   validate  Check VirtualMachine orders and print every error
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
+  hubs        List, add, cordon and uncordon the hubs orders are placed on
 
 Run 'osac-vm <command> --help' for a command's options.
 `;
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate.ts")).runValidate,
   webhook: async () => (await import("./webhook.ts")).runWebhook,
   controller: async () => (await import("./controller.ts")).runController,
+  hubs: async () => (await import("./hubs.ts")).runHubs,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {

@@ -17,6 +17,12 @@ export const ControllerConfigSchema = z
       identity: z.string().min(1),
     }),
     resyncIntervalMs: z.number().int().positive(),
+    /** OSAC_VM_HUB_REGISTRY=on: probe every Hub and write its status (docs/adr/0024-hub-registry-and-placement.md). */
+    hubs: z.object({
+      enabled: z.enum(["on", "off"], { message: "must be on or off" }).transform((value) => value === "on"),
+      secretsNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name").max(63),
+      probeIntervalMs: z.number().int().min(1_000, "must be at least 1 second").max(3_600_000, "must be at most 1 hour"),
+    }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict();
@@ -32,11 +38,14 @@ export interface ControllerFlags {
   "leader-elect"?: boolean;
   "leader-election-namespace"?: string;
   "log-level"?: string;
+  "hub-secrets-namespace"?: string;
+  "hub-probe-interval-seconds"?: string;
 }
 
 /**
  * Environment: KUBECONFIG, DATABASE_URL (else embedded PGlite under --data-dir), POD_NAMESPACE
- * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL.
+ * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL, OSAC_VM_HUB_REGISTRY (on|off),
+ * OSAC_VM_HUB_SECRETS_NAMESPACE (else POD_NAMESPACE, else osac-vm-gitops).
  */
 export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Record<string, string | undefined>>) {
   return ControllerConfigSchema.safeParse({
@@ -53,11 +62,24 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
       identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     },
     resyncIntervalMs: 300_000,
+    hubs: {
+      enabled: env.OSAC_VM_HUB_REGISTRY ?? "off",
+      secretsNamespace: flags["hub-secrets-namespace"] ?? env.OSAC_VM_HUB_SECRETS_NAMESPACE ?? env.POD_NAMESPACE ?? "osac-vm-gitops",
+      probeIntervalMs: flags["hub-probe-interval-seconds"] === undefined ? 30_000 : Math.round(Number(flags["hub-probe-interval-seconds"]) * 1000),
+    },
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }
 
 export function describeControllerConfigErrors(error: z.ZodError): string[] {
-  const names: Record<string, string> = { databaseUrl: "DATABASE_URL", metricsPort: "--metrics-port", concurrency: "--concurrency", logLevel: "--log-level / LOG_LEVEL" };
-  return error.issues.map((issue) => `${names[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
+  const names: Record<string, string> = {
+    databaseUrl: "DATABASE_URL",
+    metricsPort: "--metrics-port",
+    concurrency: "--concurrency",
+    logLevel: "--log-level / LOG_LEVEL",
+    "hubs.enabled": "OSAC_VM_HUB_REGISTRY",
+    "hubs.secretsNamespace": "--hub-secrets-namespace / OSAC_VM_HUB_SECRETS_NAMESPACE",
+    "hubs.probeIntervalMs": "--hub-probe-interval-seconds",
+  };
+  return error.issues.map((issue) => `${names[issue.path.join(".")] ?? names[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
 }

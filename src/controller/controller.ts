@@ -7,6 +7,7 @@ import type { Logger } from "../platform/logger.ts";
 import { createObservationClock } from "../platform/database/observation-clock.ts";
 import { openStatusStore } from "../platform/database/open-status-store.ts";
 import type { StatusStore } from "../platform/database/status-store.ts";
+import { HubRegistryController } from "../hubs/hub-registry-controller.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
@@ -60,6 +61,16 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
   });
+  const hubRegistry = config.hubs.enabled
+    ? new HubRegistryController({
+        kubeConfig: access.kubeConfig,
+        rest,
+        logger,
+        secretsNamespace: config.hubs.secretsNamespace,
+        probeIntervalMs: config.hubs.probeIntervalMs,
+        onWatchRestart: (watch) => metrics.watchRestarts.inc({ watch: `hub-${watch}` }),
+      })
+    : undefined;
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
 
   const startQueue = () => {
@@ -71,14 +82,15 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     });
     queue.start();
     for (const key of cache.orderKeys()) queue.add(key);
+    hubRegistry?.startLeading();
   };
   const stopQueue = async () => {
     const current = queue;
     queue = undefined;
-    await current?.shutdown();
+    await Promise.all([current?.shutdown(), hubRegistry?.stopLeading()]);
   };
 
-  await cache.start();
+  await Promise.all([cache.start(), hubRegistry?.start()]);
   const elector = config.leaderElection.enabled
     ? new LeaderElector({
         kubeConfig: access.kubeConfig,
@@ -115,13 +127,13 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
   }, config.resyncIntervalMs);
   resync.unref();
 
-  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
+  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced || hubRegistry?.synced === false ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled }, "Started the controller");
+  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, hubRegistry: config.hubs.enabled }, "Started the controller");
 
   return {
     metricsPort,
@@ -133,6 +145,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
       await stopQueue();
       await elector?.stop();
       await cache.stop();
+      await hubRegistry?.stop();
       await sink.close();
       await migration.catch(() => {});
       await closeStore(store);

@@ -12,8 +12,10 @@ export type LabelSelector = readonly Requirement[];
 
 export type SelectorParse = { readonly selector: LabelSelector } | { readonly error: string };
 
-const KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+/** A label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A label value: empty, or at most 63 of [A-Za-z0-9-_.] with alphanumerics at both ends. */
+export const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const ACCEPTED = "comma-separated requirements: key=value, key!=value, key in (a,b), key notin (a,b), key or !key";
 
 /** Parses a selector string; the empty string selects everything. */
@@ -68,9 +70,9 @@ function parseRequirement(part: string): Requirement | { error: string } {
 }
 
 function checked(requirement: Requirement, part: string): Requirement | { error: string } {
-  if (!KEY.test(requirement.key)) return { error: `'${part}': '${requirement.key}' is not a label key; use ${ACCEPTED}` };
+  if (!LABEL_KEY.test(requirement.key)) return { error: `'${part}': '${requirement.key}' is not a label key; use ${ACCEPTED}` };
   if ("values" in requirement) {
-    const bad = requirement.values.find((value) => !VALUE.test(value));
+    const bad = requirement.values.find((value) => !LABEL_VALUE.test(value));
     if (bad !== undefined) return { error: `'${part}': '${bad}' is not a label value (at most 63 of [A-Za-z0-9-_.], alphanumeric at both ends)` };
   }
   return requirement;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { formatLabelSelector, selectorMatches, type LabelSelector } from "./label-selector.ts";
 
 /**
- * Where a new order goes (docs/adr/0024-placement.md): among the hubs that can take it, the one
+ * Where a new order goes (docs/adr/0024-hub-registry-and-placement.md): among the hubs that can take it, the one
  * least loaded relative to its capacity after placing the order; ties are broken by rendezvous
  * hashing of the order's key, so the choice is deterministic and spreads equal hubs evenly. Pure:
  * the caller feeds it a snapshot of its watched hub cache.
@@ -53,7 +53,8 @@ const LOAD_EPSILON = 1e-9;
 
 export function placeOrder(request: PlacementRequest, hubs: readonly HubCandidate[]): PlacementDecision {
   const rejections: HubRejection[] = [];
-  let best: { hub: HubCandidate; load: number; rank: bigint } | undefined;
+  // The rank (a SHA-256) is computed only when two hubs tie.
+  let best: { hub: HubCandidate; load: number; rank: bigint | undefined } | undefined;
   for (const hub of hubs) {
     const reason = rejectionReason(request, hub);
     if (reason !== undefined) {
@@ -62,8 +63,9 @@ export function placeOrder(request: PlacementRequest, hubs: readonly HubCandidat
     }
     const load = loadAfter(request, hub);
     if (best === undefined || load < best.load - LOAD_EPSILON) {
-      best = { hub, load, rank: rendezvousRank(request.key, hub.id) };
+      best = { hub, load, rank: undefined };
     } else if (Math.abs(load - best.load) <= LOAD_EPSILON) {
+      best.rank ??= rendezvousRank(request.key, best.hub.id);
       const rank = rendezvousRank(request.key, hub.id);
       if (rank > best.rank || (rank === best.rank && hub.id < best.hub.id)) best = { hub, load, rank };
     }
@@ -74,10 +76,22 @@ export function placeOrder(request: PlacementRequest, hubs: readonly HubCandidat
 
 /** Why a hub cannot take the order, or undefined when it can. The first failing rule is named. */
 export function rejectionReason(request: PlacementRequest, hub: HubCandidate): string | undefined {
+  return ineligibilityReason(request.selector, hub) ?? roomReason(request, hub);
+}
+
+/**
+ * The rules other than room: the capability, cordon, reachability and the selector. (An order
+ * whose hub is set explicitly is held to these only: see docs/adr/0024-hub-registry-and-placement.md.)
+ */
+export function ineligibilityReason(selector: LabelSelector, hub: HubCandidate): string | undefined {
   if (!hub.capabilities.includes(VIRTUAL_MACHINES_CAPABILITY)) return `lacks the '${VIRTUAL_MACHINES_CAPABILITY}' capability`;
   if (hub.cordoned) return "is cordoned";
   if (!hub.reachable) return `is not reachable (${hub.unreachableReason ?? "no successful probe yet"})`;
-  if (!selectorMatches(request.selector, hub.labels)) return `does not match the hub selector '${formatLabelSelector(request.selector)}'`;
+  if (!selectorMatches(selector, hub.labels)) return `does not match the hub selector '${formatLabelSelector(selector)}'`;
+  return undefined;
+}
+
+function roomReason(request: PlacementRequest, hub: HubCandidate): string | undefined {
   const short: string[] = [];
   const free = (dimension: keyof HubResources) => (hub.capacity[dimension] ?? Infinity) - (hub.allocated[dimension] ?? 0);
   if (free("vms") < 1) short.push(`no VM slot (${hub.allocated.vms ?? 0} of ${hub.capacity.vms} used)`);

@@ -2,6 +2,7 @@ import { Annotations, Labels, ORDER_KIND, type ManagedBy } from "../../api/well-
 import { formatFieldError } from "../../domain/field-error.ts";
 import { managedByFor, rolloutKey } from "../../domain/rollout.ts";
 import { allow, denyInvalid, isBeingDeleted, isObject, objectAt, stringAt, unexpectedResource, type JsonObject } from "./decision.ts";
+import { hubEdit } from "./hub-placement.ts";
 import { pointer } from "./json-patch.ts";
 import { decodeParameterObject } from "../../domain/templates/index.ts";
 import { appendParameter } from "./parameters-text.ts";
@@ -34,6 +35,8 @@ const LEGACY_MANAGED_BY: ManagedBy = "aap";
  * - `image_source`, when absent and the operator set OSAC_VM_DEFAULT_IMAGE_SOURCE (a pinned image):
  *   on CREATE that image; on UPDATE the stored order's. Unset, orders keep the role's default.
  *
+ * - `cloudkit.openshift.io/hub` when hub placement is on: see `hubEdit` (hub-placement.ts).
+ *
  * The patch addresses the raw incoming object only where it adds or replaces, so unknown fields
  * survive; applied and re-submitted (reinvocation), the order yields no patch.
  */
@@ -57,7 +60,12 @@ export function mutateOrder(request: AdmissionRequest, deps: AdmissionDeps): Adm
     return denyInvalid(ORDER_KIND, name, [message]);
   }
   if (parameters.kind === "set") patch.push(parameters.operation);
-  return allow(parameters.kind === "set" ? parameters.warnings : [], patch);
+  const annotationsExist = isObject(objectAt(object, "metadata")?.["annotations"]) || managedBy !== undefined;
+  const hub = hubEdit(request, object, deps, annotationsExist);
+  if (hub.kind === "deny") return hub.decision;
+  if (hub.kind === "set") patch.push(...hub.operations);
+  const decision = allow(parameters.kind === "set" ? parameters.warnings : [], patch);
+  return hub.kind === "set" && hub.reservation ? { ...decision, reservation: hub.reservation } : decision;
 }
 
 function managedByOperation(request: AdmissionRequest, object: JsonObject, deps: AdmissionDeps): JsonPatchOperation | undefined {
