@@ -63,7 +63,7 @@ export async function runHubsAdd(args: string[], terminal: Terminal): Promise<nu
   const input: NewHub = {
     name: positionals[0]!,
     capabilities: oneOf("--capability", values.capability ?? ["virtualmachines"], HUB_CAPABILITIES, problems) as HubCapability[],
-    ...(values["hub-type"] !== undefined ? { hubType: oneOf("--hub-type", [values["hub-type"]], HUB_TYPES, problems)[0] as HubType } : {}),
+    ...(values["hub-type"] !== undefined && oneOf("--hub-type", [values["hub-type"]], HUB_TYPES, problems).length === 1 ? { hubType: values["hub-type"] as HubType } : {}),
     ...(values["hub-namespace"] !== undefined ? { namespace: values["hub-namespace"] } : {}),
     labels: labels(values.label ?? [], problems),
     capacity: {
@@ -96,7 +96,7 @@ export async function runHubsAdd(args: string[], terminal: Terminal): Promise<nu
 
 function oneOf(flag: string, given: readonly string[], accepted: readonly string[], problems: string[]): string[] {
   for (const value of given) if (!accepted.includes(value)) problems.push(`${flag}: '${value}' is not one of ${accepted.join(", ")}`);
-  return [...new Set(given)];
+  return [...new Set(given.filter((value) => accepted.includes(value)))];
 }
 
 function labels(given: readonly string[], problems: string[]): Record<string, string> {

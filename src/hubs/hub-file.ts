@@ -35,12 +35,13 @@ export function readHubFile(text: string, fileName: string): HubFileReading {
     for (const entry of entries) {
       const checked = checkHub(entry.document);
       for (const error of checked.errors) errors.push(`${fileName}:${entry.where}: ${formatFieldError(error)}`);
-      if (!checked.hub) continue;
-      const name = checked.hub.metadata.name;
-      const first = firstDocumentOf.get(name);
-      if (first !== undefined) errors.push(`${fileName}:${entry.where}: metadata.name: hub '${name}' is already defined at document ${first}`);
-      else firstDocumentOf.set(name, entry.where);
-      hubs.push(checked.hub);
+      const name = (entry.document as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+      if (typeof name === "string") {
+        const first = firstDocumentOf.get(name);
+        if (first !== undefined) errors.push(`${fileName}:${entry.where}: metadata.name: hub '${name}' is already defined at document ${first}`);
+        else firstDocumentOf.set(name, entry.where);
+      }
+      if (checked.hub) hubs.push(checked.hub);
     }
   });
   if (errors.length > 0) return { hubs: [], errors };

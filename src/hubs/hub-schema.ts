@@ -37,8 +37,8 @@ export const HubSpecSchema = z
       .optional(),
     capacity: z
       .object({
-        vms: z.number().int().min(0).optional(),
-        vcpus: z.number().int().min(0).optional(),
+        vms: z.number({ message: "must be a whole number ≥ 0" }).int("must be a whole number ≥ 0").min(0, "must be a whole number ≥ 0").optional(),
+        vcpus: z.number({ message: "must be a whole number ≥ 0" }).int("must be a whole number ≥ 0").min(0, "must be a whole number ≥ 0").optional(),
         memory: z.string().regex(MEMORY_QUANTITY, 'must be a quantity such as "512Gi" or "4Ti"').optional(),
       })
       .strict()
@@ -68,11 +68,13 @@ export function checkHub(document: unknown): { readonly hub?: Hub; readonly erro
   if (parsed.success) return { hub: parsed.data as Hub, errors: [] };
   return {
     errors: parsed.error.issues.map((issue) => {
-      const value = valueAt(document, issue.path);
+      // A record key's issue points at the key: the key is the value shown, its own issue the message.
+      const keyIssue = issue.code === "invalid_key" ? issue.issues[0] : undefined;
+      const value = keyIssue ? issue.path[issue.path.length - 1] : valueAt(document, issue.path);
       return {
         field: issue.path.length === 0 ? "(document)" : fieldPath(issue.path),
         ...(value === undefined || typeof value === "object" ? {} : { value: showValue(value) }),
-        message: issue.code === "unrecognized_keys" ? `has unknown field(s) ${issue.keys.map((key) => `'${key}'`).join(", ")}` : issue.message,
+        message: issue.code === "unrecognized_keys" ? `has unknown field(s) ${issue.keys.map((key) => `'${key}'`).join(", ")}` : (keyIssue?.message ?? issue.message),
       };
     }),
   };

@@ -4,9 +4,9 @@ import yaml from "js-yaml";
 
 /**
  * A hub's kubeconfig, read from its Secret and checked, as the prober and the per-hub watches use
- * it. Nothing of the kubeconfig's content ever appears in a message this module makes: errors name
- * the field and the rule, never a value (js-yaml's own messages quote the input, so they are not
- * passed on), and a HubConnection prints as `HubConnection(<server>)`.
+ * it. Nothing of the kubeconfig's content ever appears in a message this module makes, not even
+ * the server's address: errors name the field and the rule, never a value (js-yaml's own messages
+ * quote the input, so they are not passed on), and a HubConnection prints as `HubConnection`.
  *
  * Accepted: one context (the current one, or the only one), a cluster with an https `server`,
  * `certificate-authority-data` (else the system's CAs), `tls-server-name`,
@@ -67,11 +67,11 @@ export class HubConnection {
   }
 
   toString(): string {
-    return `HubConnection(${this.server})`;
+    return `HubConnection(${this.credentialKind})`;
   }
 
   toJSON(): object {
-    return { server: this.server, credentials: this.credentialKind };
+    return { credentials: this.credentialKind };
   }
 
   [inspect.custom](): string {

@@ -4,7 +4,7 @@ import { HubCache } from "../hubs/hub-cache.ts";
 import { placementCandidates } from "../hubs/placement-candidates.ts";
 import { KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { HubRegistryView } from "./admission/types.ts";
+import type { AdmissionDecision, AdmissionRequest, HubRegistryView } from "./admission/types.ts";
 import type { WebhookMetrics } from "./metrics.ts";
 
 /** The hub registry for admission: watched Hubs and orders, plus this process' recent placements. */
@@ -38,5 +38,17 @@ export function watchedHubRegistry(kubeConfig: KubeConfig, logger: Logger, metri
       await cache.stop();
       rest.close();
     },
+  };
+}
+
+/**
+ * The mutating handler with placements recorded: the decision is pure, and this is the side
+ * effect, taken only when the request is not a dry run (`sideEffects: NoneOnDryRun`).
+ */
+export function recordingPlacements(decide: (request: AdmissionRequest) => AdmissionDecision, registry: Pick<HubRegistrySource, "reserve"> | undefined) {
+  return (request: AdmissionRequest): AdmissionDecision => {
+    const decision = decide(request);
+    if (decision.reservation && registry && request.dryRun !== true) registry.reserve(decision.reservation);
+    return decision;
   };
 }

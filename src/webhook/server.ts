@@ -13,7 +13,7 @@ import type { WebhookConfig } from "./config.ts";
 import { reviewConversion } from "./conversion/review.ts";
 import { createOperationsApp } from "./http/operations-app.ts";
 import { createReviewDispatcher } from "./http/review-endpoints.ts";
-import { watchedHubRegistry } from "./hub-registry-source.ts";
+import { recordingPlacements, watchedHubRegistry } from "./hub-registry-source.ts";
 import { WebhookMetrics } from "./metrics.ts";
 import { standaloneStorageClasses, watchedStorageClasses, type StorageClassSource } from "./storage-class-source.ts";
 
@@ -67,15 +67,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   const dispatch = createReviewDispatcher(
     {
       admission: {
-        [WEBHOOK_PATHS.mutateOrders]: {
-          name: "mutate-virtualmachines",
-          handle: (request) => {
-            const decision = mutateOrder(request, deps);
-            // The decision is pure; recording the placement is this side effect, never on a dry run.
-            if (decision.reservation && hubs && request.dryRun !== true) hubs.reserve(decision.reservation);
-            return decision;
-          },
-        },
+        [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: recordingPlacements((request) => mutateOrder(request, deps), hubs) },
         [WEBHOOK_PATHS.validateOrders]: { name: "validate-virtualmachines", handle: (request) => validateOrderAdmission(request, deps) },
         [WEBHOOK_PATHS.mutateDataVolumes]: { name: "mutate-datavolumes", handle: (request) => mutateDataVolume(request, deps) },
       },
