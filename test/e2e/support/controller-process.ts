@@ -16,6 +16,10 @@ export interface ControllerProcessOptions {
   readonly databaseUrl?: string;
   readonly logLevel?: string;
   readonly env?: Record<string, string>;
+  /** More command-line arguments for `osac-vm controller`. */
+  readonly extraArgs?: readonly string[];
+  /** How long to wait for the metrics port (default 60 s; embedded PGlite starts slowly on a loaded machine). */
+  readonly startTimeoutMs?: number;
 }
 
 export interface ControllerProcess {
@@ -62,7 +66,7 @@ export async function startControllerProcess(options: ControllerProcessOptions):
   else delete env.DATABASE_URL;
   const child = spawn(
     process.execPath,
-    [CLI, "controller", "--metrics-port", "0", "--bind-address", "127.0.0.1", "--data-dir", path.join(dataDir, "db"), "--leader-election-namespace", options.leaseNamespace],
+    [CLI, "controller", "--metrics-port", "0", "--bind-address", "127.0.0.1", "--data-dir", path.join(dataDir, "db"), "--leader-election-namespace", options.leaseNamespace, ...(options.extraArgs ?? [])],
     { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", logFd] },
   );
   fs.closeSync(logFd);
@@ -93,7 +97,8 @@ export async function startControllerProcess(options: ControllerProcessOptions):
   let metricsPort: number;
   try {
     metricsPort = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the controller ${options.identity} did not start within 60 s; log ${logFile}:\n${readLog().slice(-3000)}`)), 60_000);
+      const timeoutMs = options.startTimeoutMs ?? 60_000;
+      const timer = setTimeout(() => reject(new Error(`the controller ${options.identity} did not start within ${timeoutMs / 1000} s; log ${logFile}:\n${readLog().slice(-3000)}`)), timeoutMs);
       const look = () => {
         const match = /metrics on port (\d+)/.exec(output);
         if (!match) return;
