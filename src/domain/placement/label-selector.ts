@@ -80,19 +80,24 @@ function checked(requirement: Requirement, part: string): Requirement | { error:
 
 /** Whether a set of labels satisfies every requirement. */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  return selector.every((requirement) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, requirement.key);
-    switch (requirement.operator) {
-      case "exists":
-        return has;
-      case "doesnotexist":
-        return !has;
-      case "in":
-        return has && requirement.values.includes(labels[requirement.key]!);
-      case "notin":
-        return !has || !requirement.values.includes(labels[requirement.key]!);
-    }
-  });
+  for (const requirement of selector) {
+    if (!requirementMatches(requirement, labels)) return false;
+  }
+  return true;
+}
+
+function requirementMatches(requirement: Requirement, labels: Readonly<Record<string, string>>): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, requirement.key);
+  switch (requirement.operator) {
+    case "exists":
+      return has;
+    case "doesnotexist":
+      return !has;
+    case "in":
+      return has && requirement.values.includes(labels[requirement.key]!);
+    case "notin":
+      return !has || !requirement.values.includes(labels[requirement.key]!);
+  }
 }
 
 /** The selector written back in its canonical string form (for messages). */
