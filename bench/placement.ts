@@ -18,12 +18,13 @@
  * them in time answers none inside the window, and the part fails saying so),
  * --orders <n> (placed orders in the cluster for part 4, default 1000).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { measureDecisionCost, measureMovedOrders, measurePlacementCost } from "./support/placement-inprocess.ts";
+import type { measureDecisionCost, measureMovedOrders, measurePlacementCost } from "./support/placement-inprocess.ts";
 import { measureAdmissionLatency, type LatencyRound } from "./support/placement-latency.ts";
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -50,12 +51,12 @@ const median = (values: readonly number[]) => {
 async function main(): Promise<number> {
   const out: string[] = [];
   out.push(
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}; parts 1–3 in this process (the sources through tsx); part 4 runs \`node bin/osac-vm.js webhook\`. Load average at start: ${loadavg()}.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}; parts 1–3 in one node process from an esbuild bundle (as the webhook runs from build/); part 4 runs \`node bin/osac-vm.js webhook\`. Load average at start: ${loadavg()}.`,
     "",
   );
 
   let failed = false;
-  if (!flags["latency-only"]) failed = inProcess(out);
+  if (!flags["latency-only"]) failed = await inProcess(out);
   if (!flags["no-latency"]) {
     log(`4. admission latency at ${flags.rate} reviews/s, hubs on and off`);
     const scratch = mkdtempSync(join(tmpdir(), "osac-placement-bench-"));
@@ -84,16 +85,41 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+interface InProcessResults {
+  readonly cost: ReturnType<typeof measurePlacementCost>;
+  readonly costLoad: string;
+  readonly decision: ReturnType<typeof measureDecisionCost>;
+  readonly decisionLoad: string;
+  readonly moved: ReturnType<typeof measureMovedOrders>;
+}
+
+/** Bundles bench/support/placement-inprocess-main.ts with esbuild and runs it with plain node. */
+async function runInProcessParts(): Promise<InProcessResults> {
+  // Inside the project, so that the bundle's external imports resolve from its node_modules.
+  const cache = join(PROJECT, "node_modules/.cache");
+  mkdirSync(cache, { recursive: true });
+  const scratch = mkdtempSync(join(cache, "osac-placement-inprocess-"));
+  try {
+    const bundle = join(scratch, "placement-inprocess.mjs");
+    const esbuild = await import("esbuild");
+    await esbuild.build({ absWorkingDir: PROJECT, entryPoints: ["bench/support/placement-inprocess-main.ts"], bundle: true, format: "esm", platform: "node", target: "node20", packages: "external", outfile: bundle, logLevel: "warning" });
+    const output = execFileSync(process.execPath, [bundle, ...(flags.quick ? ["quick"] : [])], { cwd: PROJECT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, maxBuffer: 16 * 1024 * 1024 });
+    return JSON.parse(output) as InProcessResults;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /** Parts 1–3; true when a check failed (an order moved, or the registry never filled). */
-function inProcess(out: string[]): boolean {
-  log("1. placement path, 50 hubs, 100,000 placed orders");
-  const cost = measurePlacementCost(flags.quick ? 20_000 : 100_000, flags.quick ? 5_000 : 20_000);
+async function inProcess(out: string[]): Promise<boolean> {
+  log("1–3. placement path (50 hubs, 100,000 placed orders), the decision with and without placement, a hub added to a full registry");
+  const { cost, costLoad, decision, decisionLoad, moved } = await runInProcessParts();
   out.push(
     `### 1. Placement per order, in-process (${cost.hubs} hubs, ${cost.placedOrders.toLocaleString("en-US")} placed orders in the tally)`,
     "",
     "| what | CPU µs per order | load average |",
     "|---|---:|---|",
-    `| snapshot of the registry + placeOrder + reservation (what the webhook runs per CREATE) | ${fmt(cost.cpuMicrosPerPlacement)} | ${loadavg()} |`,
+    `| snapshot of the registry + placeOrder + reservation (what the webhook runs per CREATE) | ${fmt(cost.cpuMicrosPerPlacement)} | ${costLoad} |`,
     `| of which the snapshot (50 candidates with their allocation) | ${fmt(cost.snapshotMicros)} | |`,
     `| of which placeOrder (50 hubs: rules, load, rendezvous tie-break) | ${fmt(cost.placeMicros)} | |`,
     `| filling the tally: ${cost.placedOrders.toLocaleString("en-US")} placements one by one | ${fmt((cost.fillSeconds * 1e6) / cost.placedOrders)} (wall) | |`,
@@ -101,23 +127,18 @@ function inProcess(out: string[]): boolean {
     `After ${cost.placedOrders.toLocaleString("en-US")} orders (1–8 vCPUs, a fifth with a region selector) the eligible hubs are at a mean load of ${fmt(100 * cost.meanLoad)} %, and the most and least loaded differ by ${fmt(100 * cost.loadSpread, 2)} percentage points.`,
     "",
   );
-
-  log("2. mutating decision with and without placement, in-process");
-  const decision = measureDecisionCost(flags.quick ? 3 : 5, flags.quick ? 5_000 : 20_000);
   const added = decision.withHubs.map((value, index) => value - decision.withoutHubs[index]!);
   out.push(
     "### 2. The mutating decision for one CREATE, in-process (the webhook bench's 8 KB order), median of paired rounds",
     "",
     "| hub placement | CPU µs per decision | each round | load average |",
     "|---|---:|---|---|",
-    `| off (single-cluster mode) | ${fmt(median(decision.withoutHubs))} | ${decision.withoutHubs.map((v) => fmt(v)).join(", ")} | ${loadavg()} |`,
+    `| off (single-cluster mode) | ${fmt(median(decision.withoutHubs))} | ${decision.withoutHubs.map((v) => fmt(v)).join(", ")} | ${decisionLoad} |`,
     `| on, 50 hubs | ${fmt(median(decision.withHubs))} | ${decision.withHubs.map((v) => fmt(v)).join(", ")} | |`,
     `| added by placement | ${fmt(median(added))} | ${added.map((v) => fmt(v)).join(", ")} | |`,
     "",
   );
 
-  log("3. orders moved when a hub is added to a full registry");
-  const moved = measureMovedOrders();
   out.push(
     "### 3. Adding a hub to a full registry",
     "",

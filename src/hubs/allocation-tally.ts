@@ -50,6 +50,8 @@ export class AllocationTally {
   private readonly reservations = new Map<string, Reserved>();
   private readonly reservationOfKey = new Map<string, string>();
   private readonly reservedTotals = new Map<string, Totals>();
+  /** No reservation expires before this (the head's expiry when last looked at): reads skip the scan until then. */
+  private nextExpiryMs = Infinity;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -83,10 +85,11 @@ export class AllocationTally {
   reserve(reservation: HubReservation): void {
     if (reservation.keys.length === 0) return;
     for (const key of reservation.keys) this.endReservation(key);
-    if (reservation.keys.some((key) => this.placed.has(key))) return;
+    for (const key of reservation.keys) if (this.placed.has(key)) return;
     const id = reservation.keys[0]!;
     const reserved: Reserved = { hub: reservation.hub, vcpus: reservation.vcpus, memoryBytes: reservation.memoryBytes, keys: reservation.keys, expiresAtMs: this.now() + this.ttlMs };
     this.reservations.set(id, reserved);
+    if (reserved.expiresAtMs < this.nextExpiryMs) this.nextExpiryMs = reserved.expiresAtMs;
     for (const key of reservation.keys) this.reservationOfKey.set(key, id);
     add(this.reservedTotals, reserved, 1);
   }
@@ -132,8 +135,13 @@ export class AllocationTally {
   private expireReservations(): void {
     if (this.reservations.size === 0) return;
     const now = this.now();
+    if (now < this.nextExpiryMs) return;
+    this.nextExpiryMs = Infinity;
     for (const [id, reserved] of this.reservations) {
-      if (reserved.expiresAtMs > now) break;
+      if (reserved.expiresAtMs > now) {
+        this.nextExpiryMs = reserved.expiresAtMs;
+        break;
+      }
       this.endReservation(id);
     }
   }

@@ -1,4 +1,4 @@
-import { DEFAULT_CPU_CORES, DEFAULT_MEMORY, readTemplateParameters } from "../templates/index.ts";
+import { DEFAULT_CPU_CORES, DEFAULT_MEMORY, readDecodedParameters, readTemplateParameters, type ParameterReading } from "../templates/index.ts";
 import { quantityValue } from "./quantity-bytes.ts";
 
 /** What an order asks of its hub: its vCPUs and memory, the role's defaults applied. */
@@ -18,7 +18,15 @@ const DEFAULT_RESOURCES: OrderResources = { vcpus: DEFAULT_CPU_CORES, memoryByte
 export function orderResources(templateId: unknown, templateParameters: unknown): OrderResources | undefined {
   if (typeof templateId !== "string") return undefined;
   if (templateParameters !== undefined && typeof templateParameters !== "string") return undefined;
-  const reading = readTemplateParameters(templateId, templateParameters, ["cpu_cores", "memory"]);
+  return fromReading(readTemplateParameters(templateId, templateParameters, ["cpu_cores", "memory"]));
+}
+
+/** As `orderResources`, from parameters already decoded (the mutating webhook decodes them once). */
+export function orderResourcesOfMembers(templateId: unknown, members: Readonly<Record<string, unknown>>): OrderResources | undefined {
+  return typeof templateId === "string" ? fromReading(readDecodedParameters(templateId, members, ["cpu_cores", "memory"])) : undefined;
+}
+
+function fromReading(reading: ParameterReading | undefined): OrderResources | undefined {
   if (reading === undefined || reading.invalid.length > 0) return undefined;
   const memoryBytes = quantityValue(reading.values.memory);
   return memoryBytes === undefined ? undefined : { vcpus: reading.values.cpuCores, memoryBytes };

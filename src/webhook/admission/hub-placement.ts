@@ -1,7 +1,7 @@
 import { Annotations, Labels, ORDER_KIND } from "../../api/well-known.ts";
 import { formatFieldError } from "../../domain/field-error.ts";
 import { parseLabelSelector } from "../../domain/placement/label-selector.ts";
-import { orderResources } from "../../domain/placement/order-resources.ts";
+import { orderResources, orderResourcesOfMembers } from "../../domain/placement/order-resources.ts";
 import { formatBytes, formatRejections, placeOrder } from "../../domain/placement/place.ts";
 import type { HubReservation } from "../../hubs/allocation-tally.ts";
 import { orderKey, uuidKey } from "../../hubs/order-claims.ts";
@@ -31,9 +31,9 @@ const NONE: HubEdit = { kind: "none" };
  * - UPDATE: a hub (and hub selector) that the stored order has and the new one dropped is put
  *   back, as `managed-by` is; validation refuses any other change.
  * `annotationsExist`: whether `/metadata/annotations` is an object once the operations before
- * this one are applied.
+ * this one are applied; `members`: the parameters, when the caller has decoded them already.
  */
-export function hubEdit(request: AdmissionRequest, object: JsonObject, deps: AdmissionDeps, annotationsExist: boolean): HubEdit {
+export function hubEdit(request: AdmissionRequest, object: JsonObject, deps: AdmissionDeps, annotationsExist: boolean, members?: Readonly<Record<string, unknown>>): HubEdit {
   if (request.operation === "UPDATE") return keepHub(object, request.oldObject, annotationsExist);
   const hubs = deps.hubs;
   if (hubs === undefined) return NONE;
@@ -41,7 +41,7 @@ export function hubEdit(request: AdmissionRequest, object: JsonObject, deps: Adm
   const metadata = objectAt(object, "metadata");
   const annotations = objectAt(metadata, "annotations");
   const spec = objectAt(object, "spec");
-  const resources = orderResources(spec?.["templateID"], spec?.["templateParameters"]);
+  const resources = members !== undefined ? orderResourcesOfMembers(spec?.["templateID"], members) : orderResources(spec?.["templateID"], spec?.["templateParameters"]);
   const keys = reservationKeys(object, request);
   const explicit = stringAt(annotations, Annotations.hub);
   if (explicit !== undefined) {

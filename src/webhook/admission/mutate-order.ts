@@ -53,7 +53,8 @@ export function mutateOrder(request: AdmissionRequest, deps: AdmissionDeps): Adm
   const managedBy = managedByOperation(request, object, deps);
   if (managedBy) patch.push(managedBy);
 
-  const parameters = request.operation === "CREATE" ? defaultParameters(object, deps) : keepParameters(object, request.oldObject, deps);
+  const editable = editableParameters(object);
+  const parameters = request.operation === "CREATE" ? defaultParameters(editable, deps) : keepParameters(editable, request.oldObject, deps);
   if (parameters.kind === "no-class") {
     const name = stringAt(object.metadata, "name") || stringAt(object.metadata, "generateName") || request.name || "";
     const message = formatFieldError({ field: STORAGE_CLASS_FIELD, message: `is not set and there is no class to default to; ${NO_STORAGE_CLASS_FIXES}` });
@@ -61,7 +62,7 @@ export function mutateOrder(request: AdmissionRequest, deps: AdmissionDeps): Adm
   }
   if (parameters.kind === "set") patch.push(parameters.operation);
   const annotationsExist = isObject(objectAt(object, "metadata")?.["annotations"]) || managedBy !== undefined;
-  const hub = hubEdit(request, object, deps, annotationsExist);
+  const hub = hubEdit(request, object, deps, annotationsExist, editable?.members);
   if (hub.kind === "deny") return hub.decision;
   if (hub.kind === "set") patch.push(...hub.operations);
   const decision = allow(parameters.kind === "set" ? parameters.warnings : [], patch);
@@ -112,7 +113,12 @@ const NONE: ParameterEdit = { kind: "none" };
  * the role's template family, and a text that is absent or a JSON object (anything else is denied
  * by validation, and nothing is edited).
  */
-function editableParameters(object: JsonObject): { readonly text: string | undefined; readonly members: Readonly<Record<string, unknown>> } | undefined {
+interface EditableParameters {
+  readonly text: string | undefined;
+  readonly members: Readonly<Record<string, unknown>>;
+}
+
+function editableParameters(object: JsonObject): EditableParameters | undefined {
   const spec = objectAt(object, "spec");
   if (!spec || !hasStorageClassParameter(spec["templateID"])) return undefined;
   const text = spec["templateParameters"];
@@ -140,8 +146,7 @@ function appendParameters(text: string | undefined, additions: readonly (readonl
  * settings later never changes an existing VM. Only a missing member is filled in; a member that
  * is present (null included) is the client's.
  */
-function defaultParameters(object: JsonObject, deps: AdmissionDeps): ParameterEdit {
-  const editable = editableParameters(object);
+function defaultParameters(editable: EditableParameters | undefined, deps: AdmissionDeps): ParameterEdit {
   if (!editable) return NONE;
   const additions: [string, string][] = [];
   const warnings: string[] = [];
@@ -162,8 +167,7 @@ function defaultParameters(object: JsonObject, deps: AdmissionDeps): ParameterEd
  * that rewrote the parameters dropped them: `storage_class` always, `image_source` when a default
  * image is configured (both are immutable, so dropping them would be denied).
  */
-function keepParameters(object: JsonObject, oldObject: unknown, deps: AdmissionDeps): ParameterEdit {
-  const editable = editableParameters(object);
+function keepParameters(editable: EditableParameters | undefined, oldObject: unknown, deps: AdmissionDeps): ParameterEdit {
   if (!editable) return NONE;
   const kept = deps.imageSourceDefault === undefined ? [STORAGE_CLASS_PARAMETER] : [STORAGE_CLASS_PARAMETER, IMAGE_SOURCE_PARAMETER];
   const stored = decodeParameterObject(stringAt(objectAt(oldObject, "spec"), "templateParameters")) ?? {};
