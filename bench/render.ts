@@ -9,7 +9,10 @@
  *  - re-render (10,000 only): one order's cpu_cores changed in the input, then the CLI and an
  *    in-process renderTree call (timed alone with performance.now()) over the existing tree; the
  *    tree is snapshotted (inode, mtime ns, size) before and after to check that only that order's
- *    file changed.
+ *    file changed;
+ *  - unchanged tree (10,000 only): the CLI `render` (nothing to write) against `render --check`
+ *    (nothing differs), alternating, then `--check` on a same-length hand edit of one file
+ *    (bench/support/check-runs.ts).
  *
  * Everything is written under a temporary directory in os.tmpdir(), removed at the end.
  */
@@ -17,6 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, statfsSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { formatUnchangedTable, measureUnchangedTree, type UnchangedRuns } from "./support/check-runs.ts";
 import { countFiles, diffTrees, differingObjects, measure, median, objectsUnder, snapshotTree, type Measured } from "./support/measure.ts";
 import { orderName, orderNamespace, orderTenant, TENANTS, ORDER_NAMESPACES, writeOrdersFile } from "./support/orders.ts";
 
@@ -28,7 +32,7 @@ const RERENDER_SIZE = 10_000;
 const CHANGED_ORDER = 4321;
 const NODE = process.execPath;
 
-const TARGETS = { fullRatio: 1.5, fullRssMb: 800, rerenderS: 1 };
+const TARGETS = { fullRatio: 1.5, fullRssMb: 800, rerenderS: 1, checkRatio: 1.1 };
 
 const root = mkdtempSync(join(tmpdir(), "osac-render-bench-"));
 const cleanup = () => rmSync(root, { recursive: true, force: true });
@@ -221,7 +225,11 @@ function main(): void {
     }
   }
 
-  printReport(machine, results, runs, target, equivalence, (Date.now() - started) / 1000);
+  // --check against an unchanged re-render: the tree is now up to date with the last input.
+  const handEdited = `${orderNamespacePath(rerenderOut, 0)}/${orderName(0)}.yaml`;
+  const unchanged = measureUnchangedTree(PROJECT, rerenderInput, rerenderOut, handEdited, REPEATS, log);
+
+  printReport(machine, results, runs, unchanged, target, equivalence, (Date.now() - started) / 1000);
 }
 
 function orderNamespacePath(out: string, index: number): string {
@@ -235,6 +243,7 @@ function printReport(
   machine: { node: string; cpus: number; cpuModel: string; memoryGb: number; tmp: string; time: string; loadBefore: string },
   results: SizeResult[],
   runs: RerenderRun[],
+  unchanged: UnchangedRuns,
   target: string,
   equivalence: string,
   totalS: number,
@@ -296,6 +305,8 @@ function printReport(
       `renderTree alone ${fmt(inProcess, 0)} ms → ${inProcess <= TARGETS.rerenderS * 1000 ? "met" : "MISSED"}`,
   );
   out.push(`- Only the changed order's file written: ${onlyTarget ? "yes" : "NO"}`);
+  out.push("");
+  out.push(...formatUnchangedTable(unchanged, RERENDER_SIZE, TARGETS.checkRatio));
   out.push("");
   out.push(`Bench wall time: ${fmt(totalS, 0)} s.`);
   process.stdout.write(`${out.join("\n")}\n`);

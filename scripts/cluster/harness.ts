@@ -126,7 +126,7 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
+export function killGroup(pgid: number, signal: NodeJS.Signals): void {
   if (!Number.isInteger(pgid) || pgid <= 0) return;
   try {
     process.kill(-pgid, signal);
@@ -219,7 +219,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function distinctFreePorts(n: number): Promise<number[]> {
+export async function distinctFreePorts(n: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < n) ports.add(await freePort());
   return [...ports];

@@ -1,15 +1,18 @@
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { buildInfo } from "../platform/build-info.ts";
 
 const USAGE = `Usage: osac-vm <command> [options]
 
 Commands:
-  render    Render VirtualMachine orders into KubeVirt objects under an output directory
-  validate  Check VirtualMachine orders and print every error
+  render      Render VirtualMachine orders into KubeVirt objects under an output directory
+  validate    Check VirtualMachine orders as render would and print every error
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
+  ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
   hubs        List, add, cordon and uncordon the hubs orders are placed on
 
 Run 'osac-vm <command> --help' for a command's options.
+'osac-vm --version' prints the version and the git revision it was built from.
 `;
 
 type Command = (args: string[], terminal: Terminal) => Promise<number> | number;
@@ -20,14 +23,24 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate.ts")).runValidate,
   webhook: async () => (await import("./webhook.ts")).runWebhook,
   controller: async () => (await import("./controller.ts")).runController,
+  ssvirt: async () => (await import("./ssvirt.ts")).runSsvirt,
   hubs: async () => (await import("./hubs.ts")).runHubs,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+  if (command === undefined) {
+    terminal.stderr.write(USAGE);
+    return ExitCode.invalid;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
     terminal.stdout.write(USAGE);
-    return command === undefined ? ExitCode.invalid : ExitCode.ok;
+    return ExitCode.ok;
+  }
+  if (command === "--version" || command === "version") {
+    const { version, revision } = buildInfo();
+    terminal.stdout.write(`osac-vm ${version} (revision ${revision})\n`);
+    return ExitCode.ok;
   }
   const load = COMMANDS[command];
   if (!load) {

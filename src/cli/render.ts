@@ -1,103 +1,127 @@
 import { resolve } from "node:path";
+import type { RenderOptions } from "../render/profile.ts";
 import { renderTree, type RenderTreeResult } from "../render/render-tree.ts";
-import { DEFAULT_PROFILE, isProfile, PROFILES, type RenderOptions } from "../render/profile.ts";
+import type { RemovalPolicy } from "../render/tree/removal-guard.ts";
+import type { SyncReport } from "../render/tree/sync.ts";
+import { OutputNotWritableError } from "../render/tree/write-targets.ts";
 import { parseCommandLine, UsageError } from "./arguments.ts";
+import { REMOVAL_OPTIONS, REMOVAL_USAGE, refusalMessage, toRemovalPolicy, waivedMessage } from "./removal-options.ts";
+import { RENDER_POLICY_OPTIONS, RENDER_POLICY_USAGE, toRenderPolicy } from "./render-options.ts";
+import { certificateChangedMessage, sealingSummary } from "./sealing-options.ts";
+import type { SecretSealer } from "../gitops/sealing/index.ts";
 import { ExitCode, progressReporter, type Terminal } from "./terminal.ts";
 
 const USAGE = `Usage: osac-vm render --in <dir|file|-> --out <dir> [options]
 
 Renders every VirtualMachine order under --in into --out: one directory per tenant namespace,
 one file per order. Unchanged orders are not rewritten; removed orders' files are removed;
-other files in --out are never touched. On any invalid input nothing is written (exit 2).
+other files in --out are never touched. On any invalid input nothing is written (exit 2); nor
+when the render would remove more orders than the limits allow (exit 2), or --out cannot be
+written (exit 1).
 
 Options:
   --in <path>               Orders: a file, a directory (recursive) or - for stdin (repeatable)
   --out <dir>               Output directory
-  --profile <name>          gitops (default) or aap-parity
   --check                   Write nothing; exit 1 listing the files that differ from a fresh render
-  --allow-plain-secrets     gitops: write orders' cloud-init user data as plain Secrets
-  --default-storage-class <name>
-                            storageClassName for orders that name none (default: none rendered;
-                            aap-parity also reads CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, as the role does)
-`;
+${RENDER_POLICY_USAGE}${REMOVAL_USAGE}`;
 
 const OPTIONS = {
   in: { type: "string", multiple: true },
   out: { type: "string" },
-  profile: { type: "string" },
   check: { type: "boolean" },
-  "allow-plain-secrets": { type: "boolean" },
-  "default-storage-class": { type: "string" },
+  ...RENDER_POLICY_OPTIONS,
+  ...REMOVAL_OPTIONS,
   help: { type: "boolean", short: "h" },
 } as const;
 
+interface RenderRequest {
+  readonly inputs: string[];
+  readonly outDir: string;
+  readonly check: boolean;
+  readonly options: RenderOptions;
+  readonly removalPolicy: RemovalPolicy;
+  readonly sealer?: SecretSealer | undefined;
+}
+
 export async function runRender(args: string[], terminal: Terminal): Promise<number> {
-  let request: { inputs: string[]; outDir: string; check: boolean; options: RenderOptions };
+  let request: RenderRequest;
   try {
     const { values } = parseCommandLine(args, OPTIONS, USAGE);
     if (values.help) {
       terminal.stdout.write(USAGE);
       return ExitCode.ok;
     }
-    request = toRequest(values, terminal.env);
+    if (!values.in || values.in.length === 0) throw new UsageError(`--in is required\n\n${USAGE}`);
+    if (!values.out) throw new UsageError(`--out is required\n\n${USAGE}`);
+    const outDir = resolve(values.out);
+    const policy = toRenderPolicy(values, terminal.env, outDir);
+    for (const warning of policy.warnings) terminal.stderr.write(`warning: ${warning}\n`);
+    request = {
+      inputs: values.in,
+      outDir,
+      check: values.check ?? false,
+      options: policy.options,
+      removalPolicy: toRemovalPolicy(values),
+      sealer: policy.sealer,
+    };
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     terminal.stderr.write(`osac-vm render: ${error.message}\n`);
     return ExitCode.invalid;
   }
+  const command = request.check ? "osac-vm render --check" : "osac-vm render";
   let result: RenderTreeResult;
   try {
     result = await renderTree({
       ...request,
       ...(terminal.readStdin ? { readStdin: terminal.readStdin } : {}),
-      onProgress: progressReporter(terminal, "files"),
+      onProgress: progressReporter(terminal, command),
     });
   } catch (error) {
-    terminal.stderr.write(`osac-vm render: failed writing ${request.outDir}: ${(error as Error).message}\n`);
+    const refusal = certificateChangedMessage(error);
+    if (refusal) {
+      terminal.stderr.write(`${command}: ${refusal}; nothing was written to ${request.outDir}\n`);
+      return ExitCode.invalid;
+    }
+    const reason =
+      error instanceof OutputNotWritableError
+        ? `${error.message}; nothing was written`
+        : `${request.check ? "cannot check" : "cannot update"} ${request.outDir}: ${(error as Error).message}`;
+    terminal.stderr.write(`${command}: ${reason}\n`);
     return ExitCode.failure;
   }
   for (const warning of result.warnings) terminal.stderr.write(`warning: ${warning}\n`);
   if (result.errors.length > 0) {
     for (const error of result.errors) terminal.stderr.write(`${error}\n`);
-    terminal.stderr.write(`osac-vm render: ${result.errors.length} error(s); nothing was written to ${request.outDir}\n`);
+    terminal.stderr.write(`${command}: ${result.errors.length} error(s); nothing was written to ${request.outDir}\n`);
     return ExitCode.invalid;
   }
-  const report = result.report!;
-  if (request.check) {
-    const stale = [...report.changed.map((path) => `differs: ${path}`), ...report.removed.map((path) => `stale: ${path}`)];
-    for (const line of stale) terminal.stdout.write(`${line}\n`);
-    terminal.stderr.write(
-      stale.length === 0
-        ? `osac-vm render --check: ${report.unchanged} file(s) up to date\n`
-        : `osac-vm render --check: ${stale.length} file(s) out of date in ${request.outDir}; re-run without --check\n`,
-    );
-    return stale.length === 0 ? ExitCode.ok : ExitCode.differs;
+  const removals = result.removals!;
+  if (!removals.allowed) {
+    terminal.stderr.write(`${refusalMessage(command, removals, request.outDir)}\n`);
+    return ExitCode.invalid;
   }
-  terminal.stderr.write(
-    `Rendered ${result.orderCount} order(s) into ${request.outDir}: ${report.changed.length} written, ` +
-      `${report.removed.length} removed, ${report.unchanged} unchanged\n`,
-  );
-  return ExitCode.ok;
+  if (removals.waived.length > 0) terminal.stderr.write(`${waivedMessage(command, removals, request.outDir)}\n`);
+  return request.check ? reportCheck(result.report!, request.outDir, terminal) : reportRender(result, request, terminal);
 }
 
-function toRequest(
-  values: { in?: string[]; out?: string; profile?: string; check?: boolean; "allow-plain-secrets"?: boolean; "default-storage-class"?: string },
-  env: Terminal["env"],
-) {
-  if (!values.in || values.in.length === 0) throw new UsageError(`--in is required\n\n${USAGE}`);
-  if (!values.out) throw new UsageError(`--out is required\n\n${USAGE}`);
-  const profile = values.profile ?? DEFAULT_PROFILE;
-  if (!isProfile(profile)) throw new UsageError(`--profile '${profile}' is not known; use one of ${PROFILES.join(", ")}`);
-  const defaultStorageClass =
-    values["default-storage-class"] ?? (profile === "aap-parity" ? env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS || undefined : undefined);
-  return {
-    inputs: values.in,
-    outDir: resolve(values.out),
-    check: values.check ?? false,
-    options: {
-      profile,
-      allowPlainSecrets: values["allow-plain-secrets"] ?? false,
-      ...(defaultStorageClass ? { defaultStorageClass } : {}),
-    },
-  };
+function reportCheck(report: SyncReport, outDir: string, terminal: Terminal): number {
+  const stale = [...report.changed.map((path) => `differs: ${path}`), ...report.removed.map((path) => `stale: ${path}`)];
+  for (const line of stale) terminal.stdout.write(`${line}\n`);
+  terminal.stderr.write(
+    stale.length === 0
+      ? `osac-vm render --check: ${report.unchanged} file(s) up to date\n`
+      : `osac-vm render --check: ${stale.length} file(s) out of date in ${outDir}; re-run without --check\n`,
+  );
+  return stale.length === 0 ? ExitCode.ok : ExitCode.differs;
+}
+
+function reportRender(result: RenderTreeResult, request: RenderRequest, terminal: Terminal): number {
+  const report = result.report!;
+  terminal.stderr.write(
+    `Rendered ${result.orderCount} order(s) into ${request.outDir}: ${report.changed.length} written, ` +
+      `${report.removed.length} removed, ${report.unchanged} unchanged` +
+      `${request.sealer ? `; ${sealingSummary(request.sealer)}` : ""}\n`,
+  );
+  return ExitCode.ok;
 }

@@ -1,8 +1,8 @@
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
 import { KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { Logger } from "../platform/logger.ts";
+import { probeServer } from "../platform/probe-server.ts";
 // Not the database index: it re-exports both backends' sessions, which would load PGlite and pg.
 import { createObservationClock } from "../platform/database/observation-clock.ts";
 import { openStatusStore } from "../platform/database/open-status-store.ts";
@@ -60,6 +60,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     logger,
     onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
+    ...(config.scope ? { scope: config.scope } : {}),
   });
   const hubRegistry = config.hubs.enabled
     ? new HubRegistryController({
@@ -68,6 +69,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
         logger,
         secretsNamespace: config.hubs.secretsNamespace,
         probeIntervalMs: config.hubs.probeIntervalMs,
+        ...(config.scope ? { orderNamespaces: config.scope.orderNamespaces } : {}),
         onWatchRestart: (watch) => metrics.watchRestarts.inc({ watch: `hub-${watch}` }),
       })
     : undefined;
@@ -133,7 +135,10 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, hubRegistry: config.hubs.enabled }, "Started the controller");
+  logger.info(
+    { metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, hubRegistry: config.hubs.enabled, ...(config.scope ?? { scope: "cluster" }) },
+    "Started the controller",
+  );
 
   return {
     metricsPort,
@@ -163,23 +168,4 @@ async function closeStore(store: StatusStore): Promise<void> {
   } catch {
     // The process is stopping; a database that is already gone has nothing left to flush.
   }
-}
-
-function probeServer(deps: { metrics: ControllerMetrics; ready: () => string | undefined }): Server {
-  return createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path === "/healthz") return void response.writeHead(200, { "content-type": "text/plain" }).end("ok");
-    if (path === "/readyz") {
-      const reason = deps.ready();
-      return void response.writeHead(reason ? 503 : 200, { "content-type": "text/plain" }).end(reason ? `not ready: ${reason}` : "ok");
-    }
-    if (path === "/metrics") {
-      deps.metrics.registry.metrics().then(
-        (text) => response.writeHead(200, { "content-type": deps.metrics.registry.contentType }).end(text),
-        () => response.writeHead(500).end(),
-      );
-      return;
-    }
-    response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-  });
 }

@@ -31,8 +31,10 @@ export interface HubCacheOptions {
    * webhook leaves it unset: it never reads a kubeconfig and needs no access to Secrets.
    */
   readonly secretsNamespace?: string;
-  /** Feed this tally from a watch on every order (slimmed to its claim). */
+  /** Feed this tally from a watch on the orders (slimmed to their claim). */
   readonly tally?: AllocationTally;
+  /** Watch orders only in these namespaces (the controller's `--order-namespaces`); absent: everywhere. */
+  readonly orderNamespaces?: readonly string[];
   /** A Hub was added, changed or deleted, or its kubeconfig Secret changed. */
   readonly onHubChanged?: (name: string) => void;
   readonly onWatchRestart?: (watch: HubWatch) => void;
@@ -47,7 +49,7 @@ export interface HubCacheOptions {
 export class HubCache {
   private readonly hubInformer: SupervisedInformer<Hub>;
   private readonly secretInformer: SupervisedInformer<CachedSecret & { metadata: { name: string } }> | undefined;
-  private readonly orderInformer: SupervisedInformer<OrderClaimObject & { metadata: { name: string } }> | undefined;
+  private readonly orderInformers: SupervisedInformer<OrderClaimObject & { metadata: { name: string } }>[] = [];
   private readonly models = new Map<string, HubModel>();
   private sortedModels: readonly HubModel[] | undefined;
 
@@ -80,38 +82,45 @@ export class HubCache {
     }
     const tally = options.tally;
     if (tally !== undefined) {
-      const transform = (order: any) => orderClaimObject(order) as OrderClaimObject & { metadata: { name: string } };
-      const informer: SupervisedInformer<OrderClaimObject & { metadata: { name: string } }> = new SupervisedInformer({
-        kubeConfig,
-        path: ORDERS_PATH,
-        list: () => listAllPages(rest, ORDERS_PATH, { transform }),
-        transform,
-        logger: logger.child({ watch: "orders" }),
-        onChange: () => {},
-        onEvent: (event) => {
-          // The informer's cache already holds the state after this event: absent means deleted.
-          const namespace = event.metadata.namespace ?? "";
-          const current = informer.get(event.metadata.name, namespace);
-          const uuid = event.metadata.labels?.[Labels.orderUuid];
-          tally.observe(orderKey(namespace, event.metadata.name), current?.claim, uuid === undefined ? undefined : uuidKey(uuid));
-        },
-        onRestart: restart("orders"),
-      });
-      this.orderInformer = informer;
+      const paths = options.orderNamespaces?.map((namespace) => `/apis/${API_VERSION}/namespaces/${encodeURIComponent(namespace)}/${ORDER_PLURAL}`) ?? [ORDERS_PATH];
+      for (const path of paths) this.orderInformers.push(this.tallyInformer(path, tally));
     }
   }
 
+  /** A watch on one collection of orders, slimmed to their claims, feeding the tally. */
+  private tallyInformer(path: string, tally: AllocationTally): SupervisedInformer<OrderClaimObject & { metadata: { name: string } }> {
+    const { kubeConfig, rest, logger } = this.options;
+    const transform = (order: any) => orderClaimObject(order) as OrderClaimObject & { metadata: { name: string } };
+    const informer: SupervisedInformer<OrderClaimObject & { metadata: { name: string } }> = new SupervisedInformer({
+      kubeConfig,
+      path,
+      list: () => listAllPages(rest, path, { transform }),
+      transform,
+      logger: logger.child({ watch: "orders" }),
+      onChange: () => {},
+      onEvent: (event) => {
+        // The informer's cache already holds the state after this event: absent means deleted.
+        const namespace = event.metadata.namespace ?? "";
+        const current = informer.get(event.metadata.name, namespace);
+        const uuid = event.metadata.labels?.[Labels.orderUuid];
+        tally.observe(orderKey(namespace, event.metadata.name), current?.claim, uuid === undefined ? undefined : uuidKey(uuid));
+      },
+      onRestart: () => this.options.onWatchRestart?.("orders"),
+    });
+    return informer;
+  }
+
   async start(): Promise<void> {
-    await Promise.all([this.hubInformer.start(), this.secretInformer?.start(), this.orderInformer?.start()]);
+    await Promise.all([this.hubInformer.start(), this.secretInformer?.start(), ...this.orderInformers.map((informer) => informer.start())]);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.hubInformer.stop(), this.secretInformer?.stop(), this.orderInformer?.stop()]);
+    await Promise.all([this.hubInformer.stop(), this.secretInformer?.stop(), ...this.orderInformers.map((informer) => informer.stop())]);
   }
 
   /** Every watch has listed at least once. */
   get synced(): boolean {
-    return this.hubInformer.hasSynced && (this.secretInformer?.hasSynced ?? true) && (this.orderInformer?.hasSynced ?? true);
+    return this.hubInformer.hasSynced && (this.secretInformer?.hasSynced ?? true) && this.orderInformers.every((informer) => informer.hasSynced);
   }
 
   /** Every Hub, sorted by name. */

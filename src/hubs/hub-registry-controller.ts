@@ -11,6 +11,8 @@ export interface HubRegistryControllerOptions {
   readonly logger: Logger;
   readonly secretsNamespace: string;
   readonly probeIntervalMs: number;
+  /** The controller's `--order-namespaces`: the tally watches orders only there. */
+  readonly orderNamespaces?: readonly string[];
   readonly onWatchRestart?: (watch: HubWatch) => void;
 }
 
@@ -33,6 +35,7 @@ export class HubRegistryController {
       logger,
       secretsNamespace: options.secretsNamespace,
       tally: this.tally,
+      ...(options.orderNamespaces ? { orderNamespaces: options.orderNamespaces } : {}),
       onHubChanged: (hub) => this.prober.hubChanged(hub),
       ...(options.onWatchRestart ? { onWatchRestart: options.onWatchRestart } : {}),
     });

@@ -9,14 +9,14 @@ import type { RenderOptions } from "./profile.ts";
  * user data (`#cloud-config`) holds nothing and is always allowed.
  */
 export function checkPlainSecrets(order: Order, options: RenderOptions): FieldError[] {
-  if (options.profile !== "gitops" || options.allowPlainSecrets) return [];
+  if (options.profile !== "gitops" || options.allowPlainSecrets || options.sealing) return [];
   if (order.parameters.cloudInitConfig === DEFAULT_CLOUD_INIT_CONFIG) return [];
   return [
     {
       field: "spec.templateParameters.cloud_init_config",
       message:
         "the gitops profile does not write cloud-init user data into Git as a plain Secret (it may hold credentials); " +
-        "pass --allow-plain-secrets to accept that, or remove cloud_init_config from the order",
+        "seal it (--seal-with <cert.pem> --seal-key-file <file>), pass --allow-plain-secrets to accept a plain Secret, or remove cloud_init_config from the order",
     },
   ];
 }

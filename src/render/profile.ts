@@ -1,3 +1,5 @@
+import type { SecretSealing } from "./secret-sealing.ts";
+
 /**
  * What a render is for. `aap-parity` reproduces the Ansible role's objects field for field;
  * `gitops` adds what Git-managed objects need (docs/adr/0003-gitops-profile.md).
@@ -15,6 +17,8 @@ export interface RenderOptions {
    * no storageClassName is rendered and the admission webhook defaults it at apply time.
    */
   readonly defaultStorageClass?: string;
+  /** gitops: seal the Secrets (docs/adr/0020-sealed-secrets.md); then no plain Secret is written. */
+  readonly sealing?: SecretSealing;
 }
 
 export function isProfile(value: string): value is Profile {

@@ -11,12 +11,12 @@ export interface CliRun {
 }
 
 /** Runs the osac-vm CLI in-process with captured streams. */
-export async function runCli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(args: string[], options: { stdin?: string; env?: Record<string, string>; stderrIsTTY?: boolean } = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(args, {
     stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.stderrIsTTY ?? false },
     env: options.env ?? {},
     ...(options.stdin === undefined ? {} : { readStdin: () => options.stdin! }),
   });

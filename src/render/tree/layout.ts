@@ -20,3 +20,8 @@ const OWNED_PATH = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/(_namespace|[a-z]([-a-z0-9]*
 export function isLayoutPath(relativePath: string): boolean {
   return OWNED_PATH.test(relativePath);
 }
+
+/** Whether a layout path holds an order (as opposed to a tenant's `_namespace.yaml`). */
+export function isOrderFilePath(relativePath: string): boolean {
+  return isLayoutPath(relativePath) && !relativePath.endsWith(`/${NAMESPACE_FILE}`);
+}

@@ -14,11 +14,11 @@ export const RENDER_REVISION = 1;
 export type PlannedSource = { readonly kind: "order"; readonly order: Order } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };
 
 /** A file the render should produce; it is rendered only when missing or stale. */
-export interface PlannedFile {
+export interface PlannedFile<S = PlannedSource> {
   readonly path: string;
   readonly description: string;
   readonly inputDigest: string;
-  readonly source: PlannedSource;
+  readonly source: S;
 }
 
 /** Every file for these orders, sorted by path. Pure: renders nothing. */
@@ -27,7 +27,7 @@ export function planTree(orders: readonly Order[], options: RenderOptions): Plan
   const files: PlannedFile[] = orders.map((order) => ({
     path: orderFilePath(order.tenantNamespace, order.name),
     description: `VirtualMachine ${order.namespace}/${order.name}`,
-    inputDigest: digest(JSON.stringify([optionsKey, order])),
+    inputDigest: (options.sealing ? (input: string) => options.sealing!.orderInputDigest(input) : digest)(JSON.stringify([optionsKey, order])),
     source: { kind: "order", order },
   }));
   if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));
@@ -46,4 +46,10 @@ function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): Planne
       source: { kind: "namespace", namespace },
     };
   });
+}
+
+/** Files in the tree that the plan does not hold (sorted): what a sync would remove. */
+export function unplannedFiles(filesInTree: Iterable<string>, planned: readonly PlannedFile[]): string[] {
+  const plannedPaths = new Set(planned.map((file) => file.path));
+  return [...filesInTree].filter((path) => !plannedPaths.has(path)).sort();
 }

@@ -1,19 +1,27 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readFile, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { closeSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import type { KubeObject } from "../render-order.ts";
 import type { PlannedFile, PlannedSource } from "./plan.ts";
-import { composeFile, HEADER_MAX_BYTES, readHeader, serializeObjects, sizeIntact, type FileHeader } from "./rendered-file.ts";
-import { isLayoutPath } from "./layout.ts";
+import { composeFile, composeHeader, serializeObjects, sizeIntact } from "./rendered-file.ts";
+import { listDirectory, type OwnedFile, type OwnedFiles } from "./scan.ts";
+import { prepareDirectories } from "./write-targets.ts";
 
-/** Renders one planned file's objects. */
-export type SourceRenderer = (source: PlannedSource) => KubeObject[];
+/** Renders one planned file's objects; `previousFile` is the file as it is now, if any (sealing reuses its ciphertext). */
+export type SourceRenderer<S = PlannedSource> = (source: S, previousFile: string | undefined) => KubeObject[];
 
-export interface SyncOptions {
+/** How far a long step is: rendering stale files, then writing and removing files. */
+export interface SyncProgress {
+  readonly phase: "render" | "write";
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface SyncOptions<S = PlannedSource> {
   /** Write nothing; report what differs. */
   readonly check: boolean;
   /** Loaded only when some file must be rendered (cdk8s costs start-up time). */
-  readonly loadRenderer: () => Promise<SourceRenderer>;
-  readonly onProgress?: (done: number, total: number) => void;
+  readonly loadRenderer: () => Promise<SourceRenderer<S>>;
+  readonly onProgress?: (progress: SyncProgress) => void;
 }
 
 export interface SyncReport {
@@ -29,112 +37,73 @@ export interface SyncReport {
 
 /**
  * Brings `outDir` to the planned files: writes new and changed files (each atomically, by rename),
- * removes files we wrote earlier that are no longer planned, and touches nothing else. A file
- * whose recorded input digest matches and whose body is intact is neither rendered nor written;
- * `check` renders everything and compares bytes.
+ * removes `removed` (files we wrote earlier that are no longer planned, already allowed by the
+ * removal guard), and touches nothing else. A file whose recorded input digest matches and whose
+ * body is intact is neither rendered nor written. With `check` (scan made with `verifyBodies`),
+ * "intact" also means the body matches its digest and the header is the one this render writes,
+ * so a hand edit is caught without rendering every order.
  */
-export async function syncTree(outDir: string, planned: readonly PlannedFile[], options: SyncOptions, scan: Promise<OwnedFiles> = scanOwnedFiles(outDir)): Promise<SyncReport> {
-  const existing = await scan;
+export async function syncTree<S = PlannedSource>(
+  outDir: string,
+  planned: readonly PlannedFile<S>[],
+  existing: OwnedFiles,
+  removed: readonly string[],
+  options: SyncOptions<S>,
+): Promise<SyncReport> {
   const changed: string[] = [];
   const writes: { path: string; content: string }[] = [];
-  const stale = planned.filter((file) => {
-    if (options.check) return true;
-    const current = existing.files.get(file.path);
-    return !(current?.header.inputDigest === file.inputDigest && sizeIntact(current.header, current.bytes));
-  });
+  const stale = planned.filter((file) => !isUpToDate(file, existing.files.get(file.path), options.check));
   let unchanged = planned.length - stale.length;
   let filesRead = existing.filesRead;
   const render = stale.length > 0 ? await options.loadRenderer() : undefined;
   stale.forEach((file, index) => {
     const current = existing.files.has(file.path) ? (filesRead++, readFileSync(join(outDir, file.path), "utf8")) : undefined;
-    const content = composeFile(file.description, file.inputDigest, serializeObjects(render!(file.source)));
+    const content = composeFile(file.description, file.inputDigest, serializeObjects(render!(file.source, current)));
     if (content === current) unchanged++;
     else {
       changed.push(file.path);
       writes.push({ path: file.path, content });
     }
-    options.onProgress?.(index + 1, stale.length);
+    options.onProgress?.({ phase: "render", done: index + 1, total: stale.length });
   });
-  const rendered = stale.length;
 
-  const plannedPaths = new Set(planned.map((file) => file.path));
-  const removed = [...existing.files.keys()].filter((path) => !plannedPaths.has(path)).sort();
   if (!options.check) {
-    for (const { path, content } of writes) writeAtomically(join(outDir, path), content);
-    for (const path of removed) unlinkSync(join(outDir, path));
+    const total = writes.length + removed.length;
+    // An up-to-date tree needs no write access (a read-only checkout in CI); a missing one is created.
+    if (total > 0 || !statSync(outDir, { throwIfNoEntry: false })?.isDirectory()) {
+      prepareDirectories([outDir, ...tenantDirectories(outDir, [...writes.map((write) => write.path), ...removed])]);
+    }
+    let done = 0;
+    const progress = () => options.onProgress?.({ phase: "write", done: ++done, total });
+    for (const { path, content } of writes) {
+      writeAtomically(join(outDir, path), content);
+      progress();
+    }
+    for (const path of removed) {
+      unlinkSync(join(outDir, path));
+      progress();
+    }
     removeEmptiedDirectories(outDir, removed);
   }
-  return { changed, removed, unchanged, rendered, filesRead };
+  return { changed, removed: [...removed], unchanged, rendered: stale.length, filesRead };
 }
 
-interface OwnedFile {
-  readonly header: FileHeader;
-  readonly bytes: number;
+function isUpToDate<S>(file: PlannedFile<S>, current: OwnedFile | undefined, check: boolean): boolean {
+  if (current?.header.inputDigest !== file.inputDigest || !sizeIntact(current.header, current.bytes)) return false;
+  if (!check) return true;
+  const { header, verified } = current;
+  return (
+    verified !== undefined &&
+    verified.bodyIntact &&
+    verified.headerText === composeHeader(file.description, file.inputDigest, header.bodyDigest, header.bodyBytes)
+  );
 }
 
-export interface OwnedFiles {
-  readonly files: Map<string, OwnedFile>;
-  /** Files read to find out (each read once). */
-  readonly filesRead: number;
-}
-
-const SCAN_CONCURRENCY = 32;
-
-/**
- * Our files under `outDir` (by layout path and header); a missing directory has none. The reads
- * run on libuv's thread pool, so a caller can start the scan and parse its input meanwhile.
- */
-export function scanOwnedFiles(outDir: string): Promise<OwnedFiles> {
-  const paths: string[] = [];
-  try {
-    for (const directory of listDirectory(outDir)) {
-      if (!directory.isDirectory()) continue;
-      for (const entry of listDirectory(join(outDir, directory.name))) {
-        const path = `${directory.name}/${entry.name}`;
-        if (entry.isFile() && isLayoutPath(path)) paths.push(path);
-      }
-    }
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  const files = new Map<string, OwnedFile>();
-  return new Promise((resolve, reject) => {
-    let next = 0;
-    let active = 0;
-    let failed = false;
-    const launch = () => {
-      if (failed) return;
-      if (next === paths.length && active === 0) return resolve({ files, filesRead: paths.length });
-      while (active < SCAN_CONCURRENCY && next < paths.length) {
-        const path = paths[next++]!;
-        active++;
-        readFile(join(outDir, path), (error, content) => {
-          active--;
-          if (error) {
-            failed = true;
-            return reject(error);
-          }
-          const header = readHeader(content.toString("utf8", 0, Math.min(content.length, HEADER_MAX_BYTES)));
-          if (header) files.set(path, { header, bytes: content.length });
-          launch();
-        });
-      }
-    };
-    launch();
-  });
-}
-
-function listDirectory(path: string) {
-  try {
-    return readdirSync(path, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
+function tenantDirectories(outDir: string, paths: readonly string[]): string[] {
+  return [...new Set(paths.map((path) => path.slice(0, path.indexOf("/"))))].sort().map((directory) => join(outDir, directory));
 }
 
 function writeAtomically(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   const fd = openSync(temporary, "w");
   try {
@@ -147,9 +116,7 @@ function writeAtomically(path: string, content: string): void {
 
 /** Removes tenant directories left empty by our removals (never a directory holding other files). */
 function removeEmptiedDirectories(outDir: string, removed: readonly string[]): void {
-  const directories = new Set(removed.map((path) => path.slice(0, path.indexOf("/"))));
-  for (const directory of directories) {
-    const full = join(outDir, directory);
-    if (listDirectory(full).length === 0) rmdirSync(full);
+  for (const directory of tenantDirectories(outDir, removed)) {
+    if (listDirectory(directory).length === 0) rmdirSync(directory);
   }
 }

@@ -24,12 +24,26 @@ describe("the osac-vm executable", () => {
   it("GIVEN invalid input THEN the process exits 2", () => {
     const run = osacVm(["validate", "package.json"]);
     expect(run.status).toBe(2);
-    expect(run.stdout).toContain("package.json:1: apiVersion: must be 'cloudkit.openshift.io/v1alpha1'");
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("package.json:1: apiVersion: must be 'cloudkit.openshift.io/v1alpha1'");
   });
 
-  it("GIVEN no command THEN it prints usage and exits 2", () => {
+  it("GIVEN no command THEN it prints usage on stderr and exits 2", () => {
     const run = osacVm([]);
     expect(run.status).toBe(2);
-    expect(run.stdout).toContain("Usage: osac-vm <command>");
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("Usage: osac-vm <command>");
+  });
+
+  it("GIVEN --help THEN the commands and their descriptions line up in two columns", () => {
+    const run = osacVm(["--help"]);
+    expect(run.status).toBe(0);
+    const commands = run.stdout.split("\n").filter((line) => /^ {2}[a-z]+ +\S/.test(line));
+    // Every command the executable knows is listed, and nothing else.
+    const known = /known commands are (.*)$/m.exec(osacVm(["no-such-command"]).stderr)?.[1]?.split(", ");
+    expect(known).toContain("render");
+    expect(commands.map((line) => line.trim().split(/\s+/)[0])).toEqual(known);
+    const columns = commands.map((line) => line.search(/(?<=^ {2}[a-z]+ +)\S/));
+    expect(new Set(columns).size).toBe(1);
   });
 });

@@ -5,23 +5,10 @@ import yaml from "js-yaml";
 import { tenantNamespace } from "../../../src/domain/tenant.ts";
 import { orderDocument, PARITY_PARAMETERS } from "../../support/orders.ts";
 import { runCli, snapshotTree, temporaryDirectory } from "../../support/cli.ts";
+import { twoOrders, writeOrders } from "../../support/order-files.ts";
 
 const NS = "cloudkit-vm-orders-ntfv23cm4rd2e";
 const OTHER = tenantNamespace("cloudkit-vm-orders", "other-tenant");
-
-function writeOrders(directory: string, documents: unknown[], file = "orders.yaml"): string {
-  mkdirSync(directory, { recursive: true });
-  const path = join(directory, file);
-  writeFileSync(path, documents.map((document) => yaml.dump(document)).join("---\n"));
-  return path;
-}
-
-function twoOrders() {
-  return [
-    orderDocument(PARITY_PARAMETERS, { name: "vm-a" }),
-    orderDocument({ cpu_cores: 2, exposed_ports: "80/tcp" }, { name: "vm-b", tenant: "other-tenant" }),
-  ];
-}
 
 describe("osac-vm render", () => {
   it("GIVEN valid orders THEN it writes one file per order and one Namespace file per tenant namespace", async () => {
@@ -172,15 +159,6 @@ describe("osac-vm render", () => {
       expect(parity.code).toBe(0);
     });
 
-    it("GIVEN a bad output directory write THEN exit 1 with the reason, not a crash", async () => {
-      const root = temporaryDirectory();
-      const input = writeOrders(join(root, "in"), twoOrders());
-      writeFileSync(join(root, "file"), "not a directory");
-      const run = await runCli(["render", "--in", input, "--out", join(root, "file")]);
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/failed writing .*file/);
-    });
-
     it.each([
       [["render"], "--in is required"],
       [["render", "--in", "x"], "--out is required"],
@@ -228,37 +206,5 @@ describe("osac-vm render", () => {
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(`differs: ${NS}/vm-a.yaml`);
     });
-  });
-});
-
-describe("osac-vm validate", () => {
-  it("GIVEN valid orders THEN exit 0", async () => {
-    const input = writeOrders(temporaryDirectory(), twoOrders());
-    const run = await runCli(["validate", input]);
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain("2 order(s) valid");
-  });
-
-  it("GIVEN invalid orders in two files THEN every error is printed as file:document: field: message and exit 2", async () => {
-    const root = temporaryDirectory();
-    const first = writeOrders(root, [orderDocument({ memory: "lots" }, { name: "vm-a" })], "a.yaml");
-    const second = writeOrders(root, [twoOrders()[0], orderDocument({ colour: "red" }, { name: "vm-c" })], "b.yaml");
-    const run = await runCli(["validate", first, second]);
-    expect(run.code).toBe(2);
-    const lines = run.stdout.trim().split("\n");
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(new RegExp(`^${first}:1: spec\\.templateParameters\\.memory: .*\\(got "lots"\\)$`));
-    expect(lines[1]).toMatch(new RegExp(`^${second}:2: spec\\.templateParameters\\.colour: template parameter 'colour' doesn't exist`));
-  });
-
-  it("GIVEN a directory THEN it reads YAML and JSON files recursively, in sorted order", async () => {
-    const root = temporaryDirectory();
-    writeOrders(join(root, "z"), [orderDocument({}, { name: "vm-z" })]);
-    mkdirSync(join(root, "a"), { recursive: true });
-    writeFileSync(join(root, "a", "order.json"), JSON.stringify(orderDocument({ cpu_cores: "x" }, { name: "vm-j" })));
-    writeFileSync(join(root, "a", "ignored.txt"), "not an order");
-    const run = await runCli(["validate", root]);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(/a\/order\.json:1: spec\.templateParameters\.cpu_cores/);
   });
 });

@@ -5,18 +5,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HUBS_PATH } from "../../../src/api/gitops/v1alpha1/hub.ts";
-import { parseControllerConfig } from "../../../src/controller/config.ts";
-import { ORDERS_PATH } from "../../../src/hubs/hub-cache.ts";
-import { parseWebhookConfig } from "../../../src/webhook/config.ts";
-import { argsToFlags, CHART_DIR, ensureHelm, find, findAll, helm, plainEnv, render, type KubeDoc } from "../../e2e/support/chart-helm.ts";
+import { HUBS_PATH } from "../../src/api/gitops/v1alpha1/hub.ts";
+import { parseControllerConfig } from "../../src/controller/config.ts";
+import { ORDERS_PATH } from "../../src/hubs/hub-cache.ts";
+import { parseWebhookConfig } from "../../src/webhook/config.ts";
+import { argsToFlags, CHART_DIR, find, findAll, helm, plainEnv, render, type KubeDoc } from "../e2e/support/chart-helm.ts";
 
 const NS = "osac-vm-gitops";
 let hubs: KubeDoc[];
 let plain: KubeDoc[];
 
 beforeAll(async () => {
-  await ensureHelm();
   hubs = await render({ optionSet: "hubs", namespace: NS });
   plain = await render({ namespace: NS });
 }, 15 * 60_000);
@@ -63,6 +62,23 @@ describe("helm template with hubs.enabled", () => {
       ]),
     );
     expect(find(plain, "ClusterRole", "-controller").rules.some((rule: KubeDoc) => rule.apiGroups.includes(hubGroup))).toBe(false);
+  });
+
+  it("GIVEN controller.watchNamespaces THEN the scoped ClusterRole also covers Hubs, and a Role reads Secrets in the release namespace", async () => {
+    const scoped = await render({
+      optionSet: "hubs",
+      namespace: NS,
+      set: { "controller.watchNamespaces.orders[0]": "orders", "controller.watchNamespaces.tenants[0]": "tenants" },
+    });
+    expect(find(scoped, "ClusterRole", "-controller").rules).toEqual([
+      { apiGroups: [""], resources: ["namespaces"], resourceNames: ["tenants"], verbs: ["patch"] },
+      { apiGroups: ["gitops.cloudkit.openshift.io"], resources: ["hubs"], verbs: ["list", "watch"] },
+      { apiGroups: ["gitops.cloudkit.openshift.io"], resources: ["hubs/status"], verbs: ["patch"] },
+    ]);
+    const secrets = find(scoped, "Role", "-hub-secrets");
+    expect(secrets.metadata.namespace).toBe(NS);
+    expect(secrets.rules).toEqual([{ apiGroups: [""], resources: ["secrets"], verbs: ["list", "watch"] }]);
+    expect(find(scoped, "RoleBinding", "-hub-secrets").roleRef.name).toBe(secrets.metadata.name);
   });
 
   it("GIVEN the webhook configurations THEN only the order mutating webhook declares NoneOnDryRun", () => {
