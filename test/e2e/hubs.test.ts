@@ -197,7 +197,7 @@ beforeAll(async () => {
   webhook = await startWebhookProcess(ctx.kubeconfigPath, { OSAC_VM_HUB_REGISTRY: "on" });
   const caBundle = Buffer.from(webhook.caPem).toString("base64");
   const scope = { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [ordersNs] }] } };
-  const rule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1", "v1beta1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"] };
+  const rule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"] };
   const common = { rules: [rule], ...scope, admissionReviewVersions: ["v1"], matchPolicy: "Equivalent", timeoutSeconds: 3, failurePolicy: "Fail" };
   await admissionApi.createMutatingWebhookConfiguration({
     body: {
