@@ -21,8 +21,12 @@ Options:
   --tenant-namespaces <ns,...>        their children only in these (both or neither; default:
                                       cluster-wide). Namespace-scoped RBAC is then enough.
   --log-level <level>                 fatal|error|warn|info|debug|trace|silent (default info)
+  --hub-secrets-namespace <ns>        Where Hub kubeconfig Secrets live (default OSAC_VM_HUB_SECRETS_NAMESPACE,
+                                      else POD_NAMESPACE, else osac-vm-gitops)
+  --hub-probe-interval-seconds <n>    How often each Hub is probed (default 30)
 
-Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE.
+Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE,
+OSAC_VM_HUB_REGISTRY (on: probe every Hub and write its status; default off).
 `;
 
 const OPTIONS = {
@@ -37,6 +41,8 @@ const OPTIONS = {
   "order-namespaces": { type: "string" },
   "tenant-namespaces": { type: "string" },
   "log-level": { type: "string" },
+  "hub-secrets-namespace": { type: "string" },
+  "hub-probe-interval-seconds": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -9,6 +9,7 @@ Commands:
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
   ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
+  hubs        List, add, cordon and uncordon the hubs orders are placed on
 
 Run 'osac-vm <command> --help' for a command's options.
 'osac-vm --version' prints the version and the git revision it was built from.
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   webhook: async () => (await import("./webhook.ts")).runWebhook,
   controller: async () => (await import("./controller.ts")).runController,
   ssvirt: async () => (await import("./ssvirt.ts")).runSsvirt,
+  hubs: async () => (await import("./hubs.ts")).runHubs,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {

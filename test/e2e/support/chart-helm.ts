@@ -17,6 +17,7 @@ export const OPTION_SETS = {
   "datavolume-ignore": ["ci/datavolume-ignore-values.yaml"],
   rollout: ["ci/rollout-values.yaml"],
   "embedded-pvc": ["ci/embedded-pvc-values.yaml"],
+  hubs: ["ci/hubs-values.yaml"],
 } as const satisfies Record<string, readonly string[]>;
 export type OptionSet = keyof typeof OPTION_SETS;
 
