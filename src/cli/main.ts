@@ -9,6 +9,8 @@ Commands:
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
   ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
+  diff        Compare orders on the cluster with their live children (--live); predict VM restarts
+  explain     Show one order: parameters and their sources, mode, children, conditions, last commit
 
 Run 'osac-vm <command> --help' for a command's options.
 'osac-vm --version' prints the version and the git revision it was built from.
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   webhook: async () => (await import("./webhook.ts")).runWebhook,
   controller: async () => (await import("./controller.ts")).runController,
   ssvirt: async () => (await import("./ssvirt.ts")).runSsvirt,
+  diff: async () => (await import("./diff.ts")).runDiff,
+  explain: async () => (await import("./explain.ts")).runExplain,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {
