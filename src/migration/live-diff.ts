@@ -57,7 +57,9 @@ export async function runLiveDiff(rest: Pick<KubeRestClient, "request">, options
   ]);
   const read = performance.now();
   const strategy = chooseRolloutStrategy(options.rolloutStrategy, kubevirts as KubeVirtResource[] | undefined);
-  const storageClass = roleStorageClass(options.storageClassFlag, options.storageClassEnv, classes);
+  const storageClass = needsRoleClass
+    ? roleStorageClass(options.storageClassFlag, options.storageClassEnv, classes)
+    : { source: "not needed: every order compared with aap-parity names its storage_class" };
   const diffs = diffFleet({
     orders,
     children: children.children,

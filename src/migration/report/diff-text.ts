@@ -63,7 +63,7 @@ function summaryLines(result: LiveDiffResult, style: Style): string[] {
     `  objects:   ${summary.objects.differing} differing, ${summary.objects.missing} missing, ${summary.objects.extra} extra`,
     `  restarts:  ${summary.restarts} running VM(s) would restart on adoption (rollout strategy ${result.strategy.strategy}: ${result.strategy.source})`,
   ];
-  if (result.orders.some((order) => order.profile === "aap-parity")) lines.push(`  role's storage class: ${result.storageClass.name ?? "(none)"} (${result.storageClass.source})`);
+  if (result.storageClass.name !== undefined || result.orders.some((order) => order.profile === "aap-parity" && order.objects.some((object) => object.object.kind === "DataVolume" && object.state !== "identical"))) lines.push(`  role's storage class: ${result.storageClass.name ?? "(none)"} (${result.storageClass.source})`);
   if (result.unservedKinds.length > 0) lines.push(style.yellow(`  not served by the cluster: ${result.unservedKinds.join(", ")} (their objects count as missing)`));
   if (summary.causes.length > 0) {
     lines.push("");

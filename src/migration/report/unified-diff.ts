@@ -48,12 +48,13 @@ function editScript(a: readonly string[], b: readonly string[]): Edit[] {
       edits.push({ op: " ", line: a[i]! });
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || table[i * width + j + 1]! >= table[(i + 1) * width + j]!)) {
-      edits.push({ op: "+", line: b[j]! });
-      j++;
-    } else {
+    } else if (i < a.length && (j === b.length || table[(i + 1) * width + j]! >= table[i * width + j + 1]!)) {
+      // Removals before additions, as diff -u prints a changed line.
       edits.push({ op: "-", line: a[i]! });
       i++;
+    } else {
+      edits.push({ op: "+", line: b[j]! });
+      j++;
     }
   }
   return edits;
