@@ -131,7 +131,7 @@ describe("osac-vm diff --live on an AAP-era fleet", () => {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stdout).toContain(`--- live/kubevirt.io/v1/VirtualMachine/${tenantNs}/vm-d1\n+++ rendered(aap-parity)/kubevirt.io/v1/VirtualMachine/${tenantNs}/vm-d1\n@@`);
     expect(run.stdout).toMatch(/^-    team: blue$/m);
-    expect(run.stdout).toMatch(/^-  - name: tcp-22\n-    port: 2222$/m);
+    expect(run.stdout).toMatch(/^ {5}- name: tcp-22\n-      port: 2222\n\+      port: 22$/m);
     expect(run.stdout).toMatch(/^-          cores: 2\n\+          cores: 4$/m);
     expect(run.stdout).toContain(`! adoption would restart this VM: VirtualMachine ${tenantNs}/vm-d3 is running (VMI vm-d3 (phase Running)), rollout strategy Stage: spec.template.spec.domain.cpu.cores (not live-updatable)`);
     expect(run.stdout).toContain("orders:    7 selected, 4 identical, 3 differing");
