@@ -16,7 +16,7 @@
  * Options: --orders N (5000), --namespaces N (order namespaces, 4), --tenants N (4), --drift N (5),
  * --runs N (3), --create-concurrency N (24).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -145,12 +145,9 @@ async function measureRun(rest: KubeRestClient, kubeconfig: string): Promise<Run
     const before = await serverCounts(rest);
     const loadBefore = loadavg();
     spawnSync("sync");
-    const child = spawnSync(TIME_BINARY, ["-f", "%e %U %S %M", "-o", join(scratch, "time"), process.execPath, "bin/osac-vm.js", "diff", "--live", "-A", "-o", "json", "--stats"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      maxBuffer: 512 * 1024 * 1024,
-      env: { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: "" },
-    });
+    // Asynchronously: a blocked event loop would hand the next request a keep-alive socket the
+    // server closed meanwhile.
+    const child = await run(TIME_BINARY, ["-f", "%e %U %S %M", "-o", join(scratch, "time"), process.execPath, "bin/osac-vm.js", "diff", "--live", "-A", "-o", "json", "--stats"], { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: "" });
     const loadAfter = loadavg();
     const after = await serverCounts(rest);
     if (child.status !== 0 && child.status !== 1) throw new Error(`diff exited ${child.status ?? child.signal}: ${child.stderr}`);
@@ -175,6 +172,18 @@ async function measureRun(rest: KubeRestClient, kubeconfig: string): Promise<Run
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (status, signal) => resolve({ status, signal, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") }));
+  });
 }
 
 /** `apiserver_request_total` summed by verb and resource (resource requests only). */

@@ -41,10 +41,11 @@ export async function runExplain(rest: Requester, options: ExplainOptions): Prom
     readDatabaseView(options.database, order.metadata.uid),
   ]);
   const clusterDefault = chooseDefaultStorageClass(classes.map((item) => summarizeStorageClass(item as never)))?.name;
+  const instance = children.instances.find((item) => item.metadata.name === options.name);
   return explainOrder({
     order,
     live: children.children,
-    ...(children.instances[0] ? { instance: children.instances.find((item) => item.metadata.name === options.name) ?? children.instances[0] } : {}),
+    ...(instance ? { instance } : {}),
     strategy: chooseRolloutStrategy(options.rolloutStrategy, kubevirts as KubeVirtResource[] | undefined),
     roleStorageClass: roleStorageClass(options.storageClassFlag, options.envStorageClass, classes),
     settings: {
