@@ -112,6 +112,14 @@ export const IGNORED_FIELDS: readonly IgnoredField[] = [
     applies: ownerKindIs("bitnami.com", "SealedSecret"),
     example: { apiVersion: "bitnami.com/v1alpha1", kind: "SealedSecret", name: "x", uid: "u", controller: true },
   },
+  {
+    kinds: ["Secret"],
+    path: annotation("sealedsecrets.bitnami.com/managed"),
+    rule: "defaulted",
+    writer: "the operator, when sealed-secrets takes over a plain Secret (ADR 20)",
+    reason: "lets the sealed-secrets controller overwrite a Secret it did not create",
+    example: "true",
+  },
   // Services: defaults of the Service API and the load balancer implementation.
   serviceDefault(["clusterIP"], "10.0.0.17", "allocated from the service CIDR"),
   serviceDefault(["clusterIPs"], ["10.0.0.17"], "allocated from the service CIDR"),
