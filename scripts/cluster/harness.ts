@@ -48,6 +48,8 @@ export interface StartControlPlaneOptions {
   defaultStorageClass?: string | false;
   /** Milliseconds to wait for /readyz (default 120 000). */
   readyTimeoutMs?: number;
+  /** `--service-cluster-ip-range` (default 10.0.0.0/24; benchmarks with thousands of Services need more). */
+  serviceClusterIpRange?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -584,7 +586,7 @@ async function startOnce(opts: StartControlPlaneOptions, r: Resolved): Promise<C
       `--secure-port=${apiPort}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
-      "--service-cluster-ip-range=10.0.0.0/24",
+      `--service-cluster-ip-range=${opts.serviceClusterIpRange ?? "10.0.0.0/24"}`,
       "--allow-privileged=true",
       "--disable-admission-plugins=ServiceAccount",
       "--authorization-mode=RBAC",
