@@ -74,6 +74,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "gitops",
+          include: ["test/gitops/**/*.test.ts"],
+          globalSetup: ["test/gitops/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -3,7 +3,8 @@
 //   up:     starts a detached control plane (or reuses a healthy one) and the project's webhook for
 //           the order CRD's conversion and admission (cluster-webhook.ts; restarted when unhealthy),
 //           creates the namespaces of examples/orders, writes .cluster/kubeconfig and
-//           .cluster/state.json, prints the kubeconfig path on stdout.
+//           .cluster/state.json, prints the kubeconfig path on stdout. `up --argocd` also starts
+//           Argo CD, Redis and a Git server (argocd-cli.ts; .cluster/argocd.json).
 //   down:   stops both and removes their files.
 //   status: prints whether it runs (exit 0) or not (exit 1).
 import * as fs from "node:fs";
@@ -20,6 +21,7 @@ import {
 import { clusterWebhookHealthy, ensureClusterWebhook, stopClusterWebhook, type ClusterState } from "./cluster-webhook.ts";
 import { createExampleNamespaces } from "./example-namespaces.ts";
 import { CLUSTER_UP_FIELD_MANAGER } from "./webhook-registration.ts";
+import { argocdDown, argocdUp } from "./argocd-cli.ts";
 
 const CLUSTER_DIR = process.env.OSAC_CLUSTER_STATE_DIR ?? path.join(REPO_ROOT, ".cluster");
 const STATE = path.join(CLUSTER_DIR, "state.json");
@@ -116,6 +118,7 @@ async function up(): Promise<void> {
     await removeClusterDirIfEmpty();
     throw e;
   });
+  if (process.argv.includes("--argocd")) await withLock(() => argocdUp(readState()!, CLUSTER_DIR));
 }
 
 async function writeState(state: ClusterState): Promise<void> {
@@ -124,6 +127,7 @@ async function writeState(state: ClusterState): Promise<void> {
 
 async function down(): Promise<void> {
   await withLock(async () => {
+    await argocdDown(CLUSTER_DIR);
     const s = readState();
     if (!s) {
       err(`cluster:down: no control plane recorded in ${STATE}`);

@@ -24,8 +24,12 @@ Options:
   --config-version-key-file <file>    The sealing key (the committer's and render --seal-key-file's): reads
                                       the keyed config versions on the children of sealed GitOps output,
                                       so gitops orders report reconciledConfigVersion
+  --hub-secrets-namespace <ns>        Where Hub kubeconfig Secrets live (default OSAC_VM_HUB_SECRETS_NAMESPACE,
+                                      else POD_NAMESPACE, else osac-vm-gitops)
+  --hub-probe-interval-seconds <n>    How often each Hub is probed (default 30)
 
-Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE.
+Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE,
+OSAC_VM_HUB_REGISTRY (on: probe every Hub and write its status; default off).
 `;
 
 const OPTIONS = {
@@ -41,6 +45,8 @@ const OPTIONS = {
   "tenant-namespaces": { type: "string" },
   "log-level": { type: "string" },
   "config-version-key-file": { type: "string" },
+  "hub-secrets-namespace": { type: "string" },
+  "hub-probe-interval-seconds": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

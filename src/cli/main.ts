@@ -10,6 +10,9 @@ Commands:
   controller  Apply controller-managed orders and sync live status into orders and the database
   committer   Commit gitops orders' rendered files to a Git branch, sealed, for Argo CD
   ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
+  hubs        List, add, cordon and uncordon the hubs orders are placed on
+  diff        Compare orders on the cluster with their live children (--live); predict VM restarts
+  explain     Show one order: parameters and their sources, mode, children, conditions, last commit
 
 Run 'osac-vm <command> --help' for a command's options.
 'osac-vm --version' prints the version and the git revision it was built from.
@@ -25,6 +28,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   controller: async () => (await import("./controller.ts")).runController,
   committer: async () => (await import("./committer.ts")).runCommitter,
   ssvirt: async () => (await import("./ssvirt.ts")).runSsvirt,
+  hubs: async () => (await import("./hubs.ts")).runHubs,
+  diff: async () => (await import("./diff.ts")).runDiff,
+  explain: async () => (await import("./explain.ts")).runExplain,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {

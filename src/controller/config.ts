@@ -30,6 +30,12 @@ export const ControllerConfigSchema = z
     scope: WatchScopeSchema.optional(),
     resyncIntervalMs: z.number().int().positive(),
     configVersionKeyFile: z.string().min(1).optional(),
+    /** OSAC_VM_HUB_REGISTRY=on: probe every Hub and write its status (docs/adr/0024-hub-registry-and-placement.md). */
+    hubs: z.object({
+      enabled: z.enum(["on", "off"], { message: "must be on or off" }).transform((value) => value === "on"),
+      secretsNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name").max(63),
+      probeIntervalMs: z.number().int().min(1_000, "must be at least 1 second").max(3_600_000, "must be at most 1 hour"),
+    }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict();
@@ -48,6 +54,8 @@ export interface ControllerFlags {
   "tenant-namespaces"?: string;
   "log-level"?: string;
   "config-version-key-file"?: string;
+  "hub-secrets-namespace"?: string;
+  "hub-probe-interval-seconds"?: string;
 }
 
 /** `a, b,c` → [a, b, c]; undefined when the flag is absent. */
@@ -55,7 +63,8 @@ const splitList = (value: string | undefined) => (value === undefined ? undefine
 
 /**
  * Environment: KUBECONFIG, DATABASE_URL (else embedded PGlite under --data-dir), POD_NAMESPACE
- * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL.
+ * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL, OSAC_VM_HUB_REGISTRY (on|off),
+ * OSAC_VM_HUB_SECRETS_NAMESPACE (else POD_NAMESPACE, else osac-vm-gitops).
  */
 export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Record<string, string | undefined>>) {
   const orderNamespaces = splitList(flags["order-namespaces"]);
@@ -77,6 +86,11 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
     ...(orderNamespaces || tenantNamespaces ? { scope: { orderNamespaces: orderNamespaces ?? [], tenantNamespaces: tenantNamespaces ?? [] } } : {}),
     resyncIntervalMs: 300_000,
     ...(flags["config-version-key-file"] ? { configVersionKeyFile: flags["config-version-key-file"] } : {}),
+    hubs: {
+      enabled: env.OSAC_VM_HUB_REGISTRY ?? "off",
+      secretsNamespace: flags["hub-secrets-namespace"] ?? env.OSAC_VM_HUB_SECRETS_NAMESPACE ?? env.POD_NAMESPACE ?? "osac-vm-gitops",
+      probeIntervalMs: flags["hub-probe-interval-seconds"] === undefined ? 30_000 : Math.round(Number(flags["hub-probe-interval-seconds"]) * 1000),
+    },
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }
@@ -89,6 +103,9 @@ export function describeControllerConfigErrors(error: z.ZodError): string[] {
     logLevel: "--log-level / LOG_LEVEL",
     "scope.orderNamespaces": "--order-namespaces",
     "scope.tenantNamespaces": "--tenant-namespaces",
+    "hubs.enabled": "OSAC_VM_HUB_REGISTRY",
+    "hubs.secretsNamespace": "--hub-secrets-namespace / OSAC_VM_HUB_SECRETS_NAMESPACE",
+    "hubs.probeIntervalMs": "--hub-probe-interval-seconds",
   };
   return error.issues.map((issue) => {
     const flag = names[issue.path.slice(0, 2).join(".")] ?? names[String(issue.path[0])];

@@ -8,6 +8,7 @@ import { probeServer } from "../platform/probe-server.ts";
 import { createObservationClock } from "../platform/database/observation-clock.ts";
 import { openStatusStore } from "../platform/database/open-status-store.ts";
 import type { StatusStore } from "../platform/database/status-store.ts";
+import { HubRegistryController } from "../hubs/hub-registry-controller.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
@@ -67,6 +68,17 @@ export async function startController(
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
     ...(config.scope ? { scope: config.scope } : {}),
   });
+  const hubRegistry = config.hubs.enabled
+    ? new HubRegistryController({
+        kubeConfig: access.kubeConfig,
+        rest,
+        logger,
+        secretsNamespace: config.hubs.secretsNamespace,
+        probeIntervalMs: config.hubs.probeIntervalMs,
+        ...(config.scope ? { orderNamespaces: config.scope.orderNamespaces } : {}),
+        onWatchRestart: (watch) => metrics.watchRestarts.inc({ watch: `hub-${watch}` }),
+      })
+    : undefined;
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger, ...(options.configVersionKey ? { configVersionKey: options.configVersionKey } : {}) });
 
   const startQueue = () => {
@@ -78,14 +90,15 @@ export async function startController(
     });
     queue.start();
     for (const key of cache.orderKeys()) queue.add(key);
+    hubRegistry?.startLeading();
   };
   const stopQueue = async () => {
     const current = queue;
     queue = undefined;
-    await current?.shutdown();
+    await Promise.all([current?.shutdown(), hubRegistry?.stopLeading()]);
   };
 
-  await cache.start();
+  await Promise.all([cache.start(), hubRegistry?.start()]);
   const elector = config.leaderElection.enabled
     ? new LeaderElector({
         kubeConfig: access.kubeConfig,
@@ -122,13 +135,16 @@ export async function startController(
   }, config.resyncIntervalMs);
   resync.unref();
 
-  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
+  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced || hubRegistry?.synced === false ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, ...(config.scope ?? { scope: "cluster" }) }, "Started the controller");
+  logger.info(
+    { metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, hubRegistry: config.hubs.enabled, ...(config.scope ?? { scope: "cluster" }) },
+    "Started the controller",
+  );
 
   return {
     metricsPort,
@@ -140,6 +156,7 @@ export async function startController(
       await stopQueue();
       await elector?.stop();
       await cache.stop();
+      await hubRegistry?.stop();
       await sink.close();
       await migration.catch(() => {});
       await closeStore(store);

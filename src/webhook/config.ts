@@ -44,6 +44,11 @@ export const WebhookConfigSchema = z
     rollout: z
       .object({ mode: z.enum(["controller", "gitops"]), percent: z.number().int().min(0).max(100) })
       .optional(),
+    /**
+     * OSAC_VM_HUB_REGISTRY=on: new orders are placed on a registered Hub at admission
+     * (docs/adr/0024-hub-registry-and-placement.md). off (default): single-cluster mode.
+     */
+    hubPlacement: z.enum(["on", "off"], { message: "must be on or off" }).transform((value) => value === "on"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     maxBodyBytes: z.number().int().positive(),
     maxConversionBodyBytes: z.number().int().positive(),
@@ -79,7 +84,7 @@ export interface WebhookFlags {
 /**
  * Builds the config from flags and environment. Environment:
  * CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_DEFAULT_IMAGE_SOURCE, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops),
- * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), KUBECONFIG, LOG_LEVEL.
+ * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), OSAC_VM_HUB_REGISTRY (on|off), KUBECONFIG, LOG_LEVEL.
  */
 export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<string, string | undefined>>) {
   const rollout = env.OSAC_VM_MANAGED_BY_ROLLOUT ? parseRollout(env.OSAC_VM_MANAGED_BY_ROLLOUT) : undefined;
@@ -98,6 +103,7 @@ export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<str
     ...(env.OSAC_VM_DEFAULT_IMAGE_SOURCE ? { imageSourceDefault: env.OSAC_VM_DEFAULT_IMAGE_SOURCE } : {}),
     managedByDefault: env.OSAC_VM_MANAGED_BY_DEFAULT ?? "aap",
     ...(rollout !== undefined ? { rollout } : {}),
+    hubPlacement: env.OSAC_VM_HUB_REGISTRY ?? "off",
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
     maxBodyBytes: MAX_BODY_BYTES,
     maxConversionBodyBytes: MAX_CONVERSION_BODY_BYTES,
@@ -119,6 +125,7 @@ export function describeConfigErrors(error: z.ZodError): string[] {
     managedByDefault: "OSAC_VM_MANAGED_BY_DEFAULT",
     rollout: "OSAC_VM_MANAGED_BY_ROLLOUT (expected <controller|gitops>:<0-100>)",
     logLevel: "--log-level / LOG_LEVEL",
+    hubPlacement: "OSAC_VM_HUB_REGISTRY",
   };
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "");

@@ -13,6 +13,7 @@ import type { WebhookConfig } from "./config.ts";
 import { reviewConversion } from "./conversion/review.ts";
 import { createOperationsApp } from "./http/operations-app.ts";
 import { createReviewDispatcher } from "./http/review-endpoints.ts";
+import { recordingPlacements, watchedHubRegistry } from "./hub-registry-source.ts";
 import { WebhookMetrics } from "./metrics.ts";
 import { standaloneStorageClasses, watchedStorageClasses, type StorageClassSource } from "./storage-class-source.ts";
 
@@ -38,19 +39,25 @@ export const WEBHOOK_PATHS = {
 
 export async function startWebhook(config: WebhookConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RunningWebhook> {
   const metrics = new WebhookMetrics();
+  const access = detectClusterAccess(env, config.kubeconfig);
+  if (config.hubPlacement && access.mode === "standalone") {
+    throw new Error(`OSAC_VM_HUB_REGISTRY=on needs the management cluster (it watches Hubs and orders): ${access.reason}`);
+  }
   const dev = config.tls.mode === "dev" ? generateDevCertificate() : undefined;
   const certificatePaths: CertificatePaths = dev ?? (config.tls as CertificatePaths);
   const tlsOptions = loadCertificate(certificatePaths);
 
-  const access = detectClusterAccess(env, config.kubeconfig);
   const storageClasses: StorageClassSource =
     access.mode === "cluster" ? watchedStorageClasses(access.kubeConfig, logger, metrics) : standaloneStorageClasses();
   if (access.mode === "standalone") {
     logger.warn({ reason: access.reason, envStorageClass: config.envStorageClass ?? null }, "Started without cluster access; storage classes come only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS");
   }
 
+  const hubs = config.hubPlacement && access.mode === "cluster" ? watchedHubRegistry(access.kubeConfig, logger, metrics) : undefined;
+
   const deps: AdmissionDeps = {
     storageClasses,
+    ...(hubs ? { hubs } : {}),
     managedBy: { defaultMode: config.managedByDefault, ...(config.rollout ? { rollout: config.rollout } : {}) },
     ...(config.envStorageClass ? { envStorageClass: config.envStorageClass } : {}),
     ...(config.imageSourceDefault ? { imageSourceDefault: config.imageSourceDefault } : {}),
@@ -60,7 +67,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   const dispatch = createReviewDispatcher(
     {
       admission: {
-        [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: (request) => mutateOrder(request, deps) },
+        [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: recordingPlacements((request) => mutateOrder(request, deps), hubs) },
         [WEBHOOK_PATHS.validateOrders]: { name: "validate-virtualmachines", handle: (request) => validateOrderAdmission(request, deps) },
         [WEBHOOK_PATHS.mutateDataVolumes]: { name: "mutate-datavolumes", handle: (request) => mutateDataVolume(request, deps) },
       },
@@ -74,7 +81,14 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     catalog: templateCatalog(config.imageSourceDefault === undefined ? {} : { imageSourceDefault: config.imageSourceDefault }),
     ...(config.imageSourceDefault === undefined ? {} : { imageSourceDefault: config.imageSourceDefault }),
     readiness: {
-      notReadyReason: () => (shuttingDown ? "shutting down" : !storageClasses.synced ? "StorageClass watch has not synced yet" : undefined),
+      notReadyReason: () =>
+        shuttingDown
+          ? "shutting down"
+          : !storageClasses.synced
+            ? "StorageClass watch has not synced yet"
+            : hubs && !hubs.synced
+              ? "hub registry watches (Hubs, orders) have not synced yet"
+              : undefined,
       notes: () => (access.mode === "standalone" ? [`standalone: no cluster access (${access.reason}); storage class only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`] : []),
     },
   });
@@ -107,12 +121,13 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       );
 
   await storageClasses.start();
+  await hubs?.start();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.bindAddress, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode }, "Started the webhook server");
+  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode, hubPlacement: config.hubPlacement }, "Started the webhook server");
 
   return {
     port,
@@ -128,6 +143,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       await Promise.race([closed, grace]);
       server.closeAllConnections();
       await storageClasses.stop();
+      await hubs?.stop();
       if (dev) rmSync(dev.directory, { recursive: true, force: true });
       logger.info("Stopped the webhook server");
     },

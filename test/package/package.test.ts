@@ -65,11 +65,11 @@ afterAll(() => {
 });
 
 describe("the packed tarball", () => {
-  it("GIVEN npm pack THEN it holds only the entry point, compiled JavaScript, declarations and the documents (allow-list)", () => {
+  it("GIVEN npm pack THEN it holds only the entry point, compiled JavaScript, declarations, the documents and the licence (allow-list)", () => {
     const paths = packed.files.map((file) => file.path);
-    const allowed = /^(package\.json|README\.md|CHANGELOG\.md|bin\/(osac-vm\.js|build-stamp\.js|build-stamp\.d\.ts)|dist\/js\/[\w/-]+\.(js|js\.map)|dist\/js\/stamp\.json|dist\/types\/[\w/.-]+\.d\.ts)$/;
+    const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/(osac-vm\.js|build-stamp\.js|build-stamp\.d\.ts)|dist\/js\/[\w/-]+\.(js|js\.map)|dist\/js\/stamp\.json|dist\/types\/[\w/.-]+\.d\.ts)$/;
     expect(paths.filter((path) => !allowed.test(path))).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(["bin/osac-vm.js", "dist/js/cli.js", "dist/js/index.js", "dist/types/package/index.d.ts", "CHANGELOG.md"]));
+    expect(paths).toEqual(expect.arrayContaining(["bin/osac-vm.js", "dist/js/cli.js", "dist/js/index.js", "dist/types/package/index.d.ts", "CHANGELOG.md", "LICENSE"]));
   });
 
   it("GIVEN the unpacked files THEN none holds a private key, and the manifest is public with bin, exports and types", () => {

@@ -25,3 +25,15 @@ controller.watchNamespaces). docs/adr/0013-helm-chart.md derives each from the c
   resources: ["services", "secrets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 {{- end -}}
+
+{{- /* Hubs (hubs.enabled): watched, their status written by the hub prober (src/hubs/hub-prober.ts). */ -}}
+{{- define "osac-vm-gitops.controllerHubRules" -}}
+{{- if .Values.hubs.enabled -}}
+- apiGroups: ["gitops.cloudkit.openshift.io"]
+  resources: ["hubs"]
+  verbs: ["list", "watch"]
+- apiGroups: ["gitops.cloudkit.openshift.io"]
+  resources: ["hubs/status"]
+  verbs: ["patch"]
+{{- end }}
+{{- end }}

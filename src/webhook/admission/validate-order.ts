@@ -13,6 +13,7 @@ import {
   unexpectedResource,
   type JsonObject,
 } from "./decision.ts";
+import { checkHubOnCreate, checkHubOnUpdate } from "./hub-rules.ts";
 import { effectiveOf, effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
 import { compareQuantities, parseQuantity } from "./quantity.ts";
 import { ORDER_RESOURCE } from "./resources.ts";
@@ -32,7 +33,8 @@ const PARAMETERS_FIELD = "spec.templateParameters";
  * stays updatable (finalizers, labels, annotations); then the update rules: the tenant,
  * `templateID`, `image_source` and `storage_class` are immutable, `disk_size` only grows,
  * `managed-by` cannot be removed (moves between modes are allowed, with a warning for the ones that
- * hand children from one owner to another). An order being deleted is always allowed.
+ * hand children from one owner to another). An order being deleted is always allowed. The hub
+ * annotations follow hub-rules.ts: a hub, once set, never changes.
  */
 export function validateOrderAdmission(request: AdmissionRequest, deps: AdmissionDeps): AdmissionDecision {
   if (request.operation !== "CREATE" && request.operation !== "UPDATE") return allow();
@@ -69,7 +71,8 @@ function checkCreate(order: JsonObject, deps: AdmissionDeps): Findings {
   if (!stringAt(objectAt(objectAt(order, "metadata"), "labels"), Labels.orderUuid)) {
     warnings.push(`${UUID_FIELD}: missing; the VM's firmware UUID derives from namespace/name`);
   }
-  return { errors: result.errors, warnings };
+  const hub = checkHubOnCreate(order, deps, result.errors.length > 0);
+  return { errors: [...result.errors, ...hub.errors], warnings: [...warnings, ...hub.warnings] };
 }
 
 /** A valid order's parameters are decoded already; only an invalid one is read again, parameter by parameter. */
@@ -105,6 +108,9 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   }
   checkManagedByChange(oldManagedBy, newManagedBy, errors, warnings);
   if (specChanged) checkSpecChange(order, old, before, after, errors);
+  const hub = checkHubOnUpdate(order, old, deps);
+  errors.push(...hub.errors);
+  warnings.push(...hub.warnings);
   return { errors, warnings };
 }
 

@@ -18,6 +18,7 @@ export const OPTION_SETS = {
   rollout: ["ci/rollout-values.yaml"],
   "embedded-pvc": ["ci/embedded-pvc-values.yaml"],
   committer: ["ci/committer-values.yaml"],
+  hubs: ["ci/hubs-values.yaml"],
 } as const satisfies Record<string, readonly string[]>;
 export type OptionSet = keyof typeof OPTION_SETS;
 

@@ -22,6 +22,8 @@ export interface ControllerProcessOptions {
   readonly extraArgs?: readonly string[];
   /** The variable that carries `databaseUrl` (default DATABASE_URL; SSVIRT_DATABASE_URL for the SSVirt controller). */
   readonly databaseEnv?: string;
+  /** How long to wait for the metrics port (default 60 s; embedded PGlite starts slowly on a loaded machine). */
+  readonly startTimeoutMs?: number;
 }
 
 export interface ControllerProcess {
@@ -112,7 +114,8 @@ export async function startControllerProcess(options: ControllerProcessOptions):
   let metricsPort: number;
   try {
     metricsPort = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the controller ${options.identity} did not start within 60 s; log ${logFile}:\n${readLog().slice(-3000)}`)), 60_000);
+      const timeoutMs = options.startTimeoutMs ?? 60_000;
+      const timer = setTimeout(() => reject(new Error(`the controller ${options.identity} did not start within ${timeoutMs / 1000} s; log ${logFile}:\n${readLog().slice(-3000)}`)), timeoutMs);
       const look = () => {
         const match = /metrics on port (\d+)/.exec(output);
         if (!match) return;
