@@ -33,6 +33,7 @@ Options:
   --argocd-namespace <ns>       Only Applications in this namespace (default: all namespaces)
   --data-dir <dir>              The local repository and caches (default .data/committer)
   --kubeconfig <path>           Cluster (default: KUBECONFIG, in-cluster, ~/.kube/config)
+  --order-namespaces <ns,...>   Watch (and patch) orders only in these namespaces (default: cluster-wide)
   --concurrency <n>             Order status updates at once (default 8)
   --metrics-port <n>            /healthz, /readyz, /metrics (default 8080)
   --bind-address <ip>           Address for the metrics port (default 0.0.0.0)
@@ -64,6 +65,7 @@ const OPTIONS = {
   "argocd-namespace": { type: "string" },
   "data-dir": { type: "string" },
   kubeconfig: { type: "string" },
+  "order-namespaces": { type: "string" },
   concurrency: { type: "string" },
   "metrics-port": { type: "string" },
   "bind-address": { type: "string" },

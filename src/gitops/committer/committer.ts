@@ -86,6 +86,7 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
     kubeConfig: access.kubeConfig,
     rest,
     logger,
+    ...(config.orderNamespaces ? { namespaces: config.orderNamespaces } : {}),
     onKey: (key) => {
       const raw = orders.get(key);
       if (!relevant(key, raw)) return;

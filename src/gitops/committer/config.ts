@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import { z } from "zod";
+import { WatchScopeSchema } from "../../controller/config.ts";
 import { credentialsInUrl } from "../git/redact.ts";
 
 /** `500ms`, `1s`, `1.5s`, `2m`: a duration in milliseconds, or undefined when unreadable. */
@@ -18,6 +19,8 @@ const AUTHOR = /^([^<>\n]+?)\s*<([^<>\s]+@[^<>\s]+)>$/;
 export const CommitterConfigSchema = z
   .object({
     kubeconfig: z.string().min(1).optional(),
+    /** Orders are watched (and patched) only in these namespaces; absent: cluster-wide. */
+    orderNamespaces: WatchScopeSchema.shape.orderNamespaces.optional(),
     repository: z
       .string({ error: "is required: the URL of the Git repository to commit to (https://…, ssh://… or git@host:…)" })
       .min(1, "is required: the URL of the Git repository to commit to")
@@ -60,6 +63,7 @@ export type CommitterConfig = z.infer<typeof CommitterConfigSchema>;
 
 export interface CommitterFlags {
   kubeconfig?: string;
+  "order-namespaces"?: string;
   repository?: string;
   branch?: string;
   path?: string;
@@ -91,9 +95,11 @@ export const DEFAULT_AUTHOR = "osac-vm committer <osac-vm-committer@osac.invalid
 export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record<string, string | undefined>>) {
   const author = AUTHOR.exec(flags["commit-author"] ?? DEFAULT_AUTHOR);
   const window = flags["batch-window"] ?? "1s";
+  const orderNamespaces = flags["order-namespaces"]?.split(",").map((item) => item.trim()).filter(Boolean);
   const sealingGiven = flags["sealing-certificate-file"] !== undefined || flags["sealing-key-file"] !== undefined;
   return CommitterConfigSchema.safeParse({
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
+    ...(orderNamespaces ? { orderNamespaces } : {}),
     repository: flags.repository,
     branch: flags.branch ?? "main",
     path: (flags.path ?? "rendered").replace(/^\.\/?$/, "").replace(/\/+$/, ""),
@@ -128,6 +134,7 @@ export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record
 }
 
 const SETTING_NAMES: Record<string, string> = {
+  orderNamespaces: "--order-namespaces",
   repository: "--repository",
   branch: "--branch",
   path: "--path",

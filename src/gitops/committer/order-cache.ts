@@ -21,49 +21,65 @@ export function slimOrder(object: RawObject): RawObject {
   return { ...rest, ...(conditions && conditions.length > 0 ? { status: { conditions } } : {}) } as RawObject;
 }
 
+/** The orders' collection: cluster-wide, or in one namespace. */
+export const ordersPath = (namespace?: string) => (namespace ? `/apis/cloudkit.openshift.io/v1alpha1/namespaces/${namespace}/virtualmachines` : ORDERS_PATH);
+
 /**
- * Every order, watched on every replica (a new leader starts warm). The managed-by annotation is
- * not selectable on the server, so all orders are listed and the committer looks only at gitops
- * ones (and at orders still carrying its finalizer).
+ * Every order, watched on every replica (a new leader starts warm): cluster-wide, or with
+ * --order-namespaces one watch per namespace (namespaced Roles then suffice). The managed-by
+ * annotation is not selectable on the server, so all orders are listed and the committer looks
+ * only at gitops ones (and at orders still carrying its finalizer).
  */
 export class OrderCache {
-  private readonly informer: SupervisedInformer<RawObject>;
+  /** By namespace; the key "" is the cluster-wide watch. */
+  private readonly informers = new Map<string, SupervisedInformer<RawObject>>();
 
-  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onKey: (key: string) => void; onRestart: () => void }) {
-    this.informer = new SupervisedInformer<RawObject>({
-      kubeConfig: deps.kubeConfig,
-      path: ORDERS_PATH,
-      list: () => listAllPages<RawObject>(deps.rest, ORDERS_PATH, { transform: slimOrder }),
-      transform: slimOrder,
-      logger: deps.logger.child({ watch: "orders" }),
-      onChange: () => {},
-      onEvent: (object) => deps.onKey(`${object.metadata.namespace}/${object.metadata.name}`),
-      onRestart: deps.onRestart,
-    });
+  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; namespaces?: readonly string[]; onKey: (key: string) => void; onRestart: () => void }) {
+    for (const namespace of deps.namespaces ?? [""]) {
+      const path = ordersPath(namespace || undefined);
+      this.informers.set(
+        namespace,
+        new SupervisedInformer<RawObject>({
+          kubeConfig: deps.kubeConfig,
+          path,
+          list: () => listAllPages<RawObject>(deps.rest, path, { transform: slimOrder }),
+          transform: slimOrder,
+          logger: deps.logger.child({ watch: "orders", ...(namespace ? { namespace } : {}) }),
+          onChange: () => {},
+          onEvent: (object) => deps.onKey(`${object.metadata.namespace}/${object.metadata.name}`),
+          onRestart: deps.onRestart,
+        }),
+      );
+    }
   }
 
-  start(): Promise<void> {
-    return this.informer.start();
+  async start(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((informer) => informer.start()));
   }
 
-  stop(): Promise<void> {
-    return this.informer.stop();
+  async stop(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((informer) => informer.stop()));
   }
 
   get synced(): boolean {
-    return this.informer.hasSynced;
+    return [...this.informers.values()].every((informer) => informer.hasSynced);
   }
 
   get(key: string): RawObject | undefined {
     const slash = key.indexOf("/");
-    return this.informer.get(key.slice(slash + 1), key.slice(0, slash));
+    const namespace = key.slice(0, slash);
+    return (this.informers.get("") ?? this.informers.get(namespace))?.get(key.slice(slash + 1), namespace);
+  }
+
+  private list(): RawObject[] {
+    return [...this.informers.values()].flatMap((informer) => informer.list());
   }
 
   keys(): string[] {
-    return this.informer.list().map((order) => `${order.metadata.namespace}/${order.metadata.name}`);
+    return this.list().map((order) => `${order.metadata.namespace}/${order.metadata.name}`);
   }
 
   get size(): number {
-    return this.informer.list().length;
+    return this.list().length;
   }
 }

@@ -27,6 +27,14 @@ describe("parseCommitterConfig", () => {
     expect([root.success && root.data.path, nested.success && nested.data.path]).toEqual(["", "hubs/east"]);
   });
 
+  it("GIVEN --order-namespaces THEN orders are watched in those namespaces only; a bad name is named", () => {
+    const scoped = parseCommitterConfig({ repository: "https://h/r.git", "order-namespaces": "orders-a, orders-b" }, {});
+    const wide = parseCommitterConfig({ repository: "https://h/r.git" }, {});
+    expect([scoped.success && scoped.data.orderNamespaces, wide.success && wide.data.orderNamespaces]).toEqual([["orders-a", "orders-b"], undefined]);
+    expect(errorsOf({ repository: "https://h/r.git", "order-namespaces": "Orders_A" })).toEqual(["--order-namespaces: must be a namespace name (DNS-1123 label)"]);
+    expect(errorsOf({ repository: "https://h/r.git", "order-namespaces": " , " })).toEqual(["--order-namespaces: must name at least one namespace"]);
+  });
+
   it("GIVEN bad settings THEN every error names its flag", () => {
     expect(
       errorsOf({ repository: "https://bot:token@h/r.git", branch: "a..b", path: "../up", "batch-window": "soon", "commit-author": "nobody", "argocd-refresh": "now", "sealing-certificate-file": "cert.pem" }),
