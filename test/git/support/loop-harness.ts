@@ -27,9 +27,13 @@ export interface LoopOptions {
   readonly dataDir?: string;
   readonly sealer?: SecretSealer;
   readonly windowMs?: number;
+  /** How long a change waits for the changes that come with it (default 20 ms; the committer: settleMsFor(window)). */
+  readonly settleMs?: number;
   readonly removalPolicy?: RemovalPolicy;
   readonly maxBackoffMs?: number;
   readonly failuresBeforeCondition?: number;
+  /** Called with each pushed commit, as it is pushed (the bench times it). */
+  readonly onPushed?: (pushed: PushedCommit) => void;
   /** Replaces the leader check (false: the loop commits but never pushes). */
   readonly isLeader?: () => boolean;
 }
@@ -70,7 +74,7 @@ export class LoopHarness {
       identity: IDENTITY,
       replica: "test-replica",
       removalPolicy: options.removalPolicy ?? DEFAULT_REMOVAL_POLICY,
-      schedule: { windowMs: options.windowMs ?? 300, settleMs: 20 },
+      schedule: { windowMs: options.windowMs ?? 300, settleMs: options.settleMs ?? 20 },
       failuresBeforeCondition: options.failuresBeforeCondition ?? 2,
       maxBackoffMs: options.maxBackoffMs ?? 1_000,
       remoteCheckIntervalMs: 3_600_000,
@@ -79,7 +83,10 @@ export class LoopHarness {
       onTargets: (targets) => {
         for (const [key, target] of targets) this.targets.set(key, target);
       },
-      onPushed: (pushed) => this.pushes.push(pushed),
+      onPushed: (pushed) => {
+        this.pushes.push(pushed);
+        options.onPushed?.(pushed);
+      },
       logger,
       metrics: this.metrics,
     });
