@@ -216,7 +216,7 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
     expect(order.status?.desiredConfigVersion).toBe(first.configVersion);
   });
 
-  it("WHEN an order is deleted while the Git server refuses pushes THEN its finalizer holds until the removal commit is pushed, and Argo CD prunes its children", async () => {
+  it("WHEN an order is deleted while the Git server refuses pushes THEN its finalizer holds until the removal commit is pushed and Argo CD pruned its VM", async () => {
     refusePushes();
     const deleted = await rawRequest(admin, "DELETE", `${ORDERS}/plain`);
     expect(deleted.status, deleted.body).toBe(200);
@@ -241,6 +241,9 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
       async () => ((await getOrder("plain")) === undefined ? true : undefined),
       async () => JSON.stringify(await getOrder("plain"), null, 2),
     );
+    // By then Argo CD has pruned the VM, and the committer deleted the disk Argo CD never prunes (ADR 19).
+    expect(await getObject(admin, vmPath(tenantNs, "plain")), "the finalizer went before the VM was pruned").toBeUndefined();
+    expect(await getObject(admin, dataVolumePath(tenantNs, "plain-root-disk")), "the finalizer went before the disk was deleted").toBeUndefined();
     const removal = (await bareGit("rev-parse", "refs/heads/main")).trim();
     expect((await bareGit("rev-list", `${first.commit}..main`)).trim().split("\n")).toEqual([removal]);
     expect((await bareGit("diff-tree", "--no-commit-id", "--name-status", "-r", removal)).trim()).toBe(`D\trendered/${tenantNs}/plain.yaml`);
@@ -252,8 +255,8 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
     const app = await apps.waitSynced(appName, { revision: removal, timeoutMs: 120_000 });
     expect(app.status?.sync?.status, describeApplication(app)).toBe("Synced");
     await waitUntil(
-      "Argo CD to prune plain's VM and Service",
-      async () => ((await getObject(admin, vmPath(tenantNs, "plain"))) === undefined && (await getObject(admin, servicePath(tenantNs, "plain-load-balancer"))) === undefined ? true : undefined),
+      "Argo CD to prune plain's Service",
+      async () => ((await getObject(admin, servicePath(tenantNs, "plain-load-balancer"))) === undefined ? true : undefined),
       async () => describeApplication(await apps.get(appName)),
     );
     expect(await getObject(admin, vmPath(tenantNs, "with-user-data"))).toBeDefined();
