@@ -189,7 +189,9 @@ export class CommitLoop {
   /** Schedules the next batch (batch-schedule.ts). */
   private kick(): void {
     if (this.stopped || this.running) return;
-    const oldest = this.dirty.size > 0 ? Math.min(...this.dirty.values()) : undefined;
+    // A loop, not Math.min(...values): at start-up every order of a 100,000-order fleet is pending.
+    let oldest: number | undefined;
+    for (const at of this.dirty.values()) if (oldest === undefined || at < oldest) oldest = at;
     const at = nextCommitAtMs({ oldestPendingAtMs: oldest, lastCommitStartedAtMs: this.lastCommitStartedAtMs, retryNotBeforeMs: this.retryNotBeforeMs }, this.deps.schedule);
     clearTimeout(this.timer);
     if (at === undefined) return;
