@@ -79,12 +79,16 @@ describe("every rendered object passes the API server's schema check (kubectl ap
       expect(absent).toEqual([]);
     }
     // The order CRD already exists (the harness installed it and the suite pointed its conversion
-    // at a URL): a client-side apply would merge the chart's `service` into that `url`. Dry-run it
-    // as the full replacement an upgrade makes instead, on the live resourceVersion.
-    const crd = checked.find((doc) => doc.kind === "CustomResourceDefinition");
-    const live = crd ? await rawRequest(admin, "GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`) : undefined;
-    const replaced = live?.status === 200 ? [{ ...crd!, metadata: { ...crd!.metadata, resourceVersion: JSON.parse(live.body).metadata.resourceVersion } }] : [];
-    const applied = checked.filter((doc) => replaced.length === 0 || doc !== crd);
+    // at a URL): a client-side apply would merge the chart's `service` into that `url`. Dry-run each
+    // CRD that exists as the full replacement an upgrade makes instead, on the live resourceVersion;
+    // a CRD the cluster lacks (the Hub CRD of the hubs option set) is applied like the rest.
+    const replaced: KubeDoc[] = [];
+    for (const crd of checked.filter((doc) => doc.kind === "CustomResourceDefinition")) {
+      const live = await rawRequest(admin, "GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      if (live.status === 200) replaced.push({ ...crd, metadata: { ...crd.metadata, resourceVersion: JSON.parse(live.body).metadata.resourceVersion } });
+    }
+    const replacedNames = new Set(replaced.map((doc) => doc.metadata.name));
+    const applied = checked.filter((doc) => !(doc.kind === "CustomResourceDefinition" && replacedNames.has(doc.metadata.name)));
     const dump = (list: KubeDoc[]) => list.map((doc) => `---\n${yaml.dump(doc, { noRefs: true, lineWidth: -1 })}`).join("");
     for (const [verb, list] of [["apply", applied], ["replace", replaced]] as const) {
       if (list.length === 0) continue;
