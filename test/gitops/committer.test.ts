@@ -150,28 +150,35 @@ afterAll(async () => {
 
 describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets controller", () => {
   let first: { commit: string; configVersion: string };
+  /** The branch's tip once both orders are committed. */
+  let head: string;
 
-  it("WHEN two orders are created through the API THEN one commit holds their files, sealed, each order's Committed condition names it, and Argo CD applies it", async () => {
+  it("WHEN two orders are created through the API one after the other THEN each lands in one commit with its files, sealed, its Committed condition names that commit, and Argo CD applies them", async () => {
     const withUserData = gitopsOrder("with-user-data", ordersNamespace, TENANT, { cloud_init_config: Buffer.from(USER_DATA).toString("base64"), ssh_public_key: SSH_KEY });
     const plain = gitopsOrder("plain", ordersNamespace, TENANT);
-    for (const order of [withUserData, plain]) {
+    const post = async (order: object) => {
       const created = await rawRequest(admin, "POST", ORDERS, JSON.stringify(order));
       expect(created.status, created.body).toBe(201);
-    }
-    first = await waitPushed("with-user-data");
-    const second = await waitPushed("plain");
-    expect(second.commit).toBe(first.commit);
-    expect((await bareGit("rev-parse", "refs/heads/main")).trim()).toBe(first.commit);
-    expect((await bareGit("rev-list", `${seed}..main`)).trim().split("\n")).toEqual([first.commit]);
-    expect((await bareGit("diff-tree", "--no-commit-id", "--name-only", "-r", first.commit)).trim().split("\n").sort()).toEqual(
-      [`rendered/${tenantNs}/_namespace.yaml`, `rendered/${tenantNs}/plain.yaml`, `rendered/${tenantNs}/with-user-data.yaml`].sort(),
-    );
-    const message = await bareGit("log", "-1", "--format=%B", first.commit);
+    };
+    const filesOf = async (commit: string) => (await bareGit("diff-tree", "--no-commit-id", "--name-only", "-r", commit)).trim().split("\n").sort();
     // Each order with the (keyed) config version stamped on its children (the condition carries the order's desiredConfigVersion).
-    expect(message).toMatch(new RegExp(`^  VirtualMachine ${ordersNamespace}/with-user-data \\(config version hmac-sha256:[0-9a-f]{32}\\)$`, "m"));
-    expect(message).toMatch(new RegExp(`^  VirtualMachine ${ordersNamespace}/plain \\(config version hmac-sha256:[0-9a-f]{32}\\)$`, "m"));
+    const listed = (name: string) => new RegExp(`^  VirtualMachine ${ordersNamespace}/${name} \\(config version hmac-sha256:[0-9a-f]{32}\\)$`, "m");
+
+    // One order (orders arriving together share a commit: the git suite proves the batching).
+    await post(withUserData);
+    first = await waitPushed("with-user-data");
+    expect((await bareGit("rev-list", `${seed}..main`)).trim().split("\n")).toEqual([first.commit]);
+    expect(await filesOf(first.commit)).toEqual([`rendered/${tenantNs}/_namespace.yaml`, `rendered/${tenantNs}/with-user-data.yaml`]);
+    expect(await bareGit("log", "-1", "--format=%B", first.commit)).toMatch(listed("with-user-data"));
+    // The next order: one more commit with its file only.
+    await post(plain);
+    const second = await waitPushed("plain");
+    head = second.commit;
+    expect((await bareGit("rev-list", `${first.commit}..main`)).trim().split("\n")).toEqual([second.commit]);
+    expect(await filesOf(second.commit)).toEqual([`rendered/${tenantNs}/plain.yaml`]);
+    expect(await bareGit("log", "-1", "--format=%B", second.commit)).toMatch(listed("plain"));
     // The seed's files are untouched.
-    expect(await bareGit("show", `${first.commit}:rendered/README.md`)).toBe("One directory per tenant namespace.\n");
+    expect(await bareGit("show", `${head}:rendered/README.md`)).toBe("One directory per tenant namespace.\n");
 
     // Sealed: SealedSecrets in the file, and nothing of the user data or the key in the whole history.
     const file = await bareGit("show", `${first.commit}:rendered/${tenantNs}/with-user-data.yaml`);
@@ -184,7 +191,7 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
     }
 
     // Argo CD: told by the committer (its refresh), synced at that commit, children applied.
-    const app = await apps.waitSynced(appName, { revision: first.commit, timeoutMs: 120_000 });
+    const app = await apps.waitSynced(appName, { revision: head, timeoutMs: 120_000 });
     expect(app.status?.sync?.status, describeApplication(app)).toBe("Synced");
     expect(await committer.metrics()).toMatch(/^osac_vm_committer_argocd_refreshes_total\{result="requested"\} [1-9]/m);
     for (const order of ["with-user-data", "plain"]) {
@@ -232,7 +239,7 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
     expect(held.metadata.deletionTimestamp).toBeDefined();
     expect(held.metadata.finalizers).toContain(FINALIZER);
     expect(committedOf(held)?.reason).toMatch(/^Push(Rejected|Failed)$/);
-    expect((await bareGit("rev-parse", "refs/heads/main")).trim()).toBe(first.commit);
+    expect((await bareGit("rev-parse", "refs/heads/main")).trim()).toBe(head);
     expect(await getObject(admin, vmPath(tenantNs, "plain"))).toBeDefined();
 
     acceptPushes();
@@ -245,7 +252,7 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
     expect(await getObject(admin, vmPath(tenantNs, "plain")), "the finalizer went before the VM was pruned").toBeUndefined();
     expect(await getObject(admin, dataVolumePath(tenantNs, "plain-root-disk")), "the finalizer went before the disk was deleted").toBeUndefined();
     const removal = (await bareGit("rev-parse", "refs/heads/main")).trim();
-    expect((await bareGit("rev-list", `${first.commit}..main`)).trim().split("\n")).toEqual([removal]);
+    expect((await bareGit("rev-list", `${head}..main`)).trim().split("\n")).toEqual([removal]);
     expect((await bareGit("diff-tree", "--no-commit-id", "--name-status", "-r", removal)).trim()).toBe(`D\trendered/${tenantNs}/plain.yaml`);
     expect(await bareGit("log", "-1", "--format=%B", removal)).toContain(`${ordersNamespace}/plain`);
     expect((await bareGit("ls-tree", "--name-only", removal, `rendered/${tenantNs}/`)).trim().split("\n").sort()).toEqual(

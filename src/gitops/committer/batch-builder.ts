@@ -1,5 +1,5 @@
 import { validateOrder } from "../../domain/order.ts";
-import type { CommitLoopDeps, CommittedTarget } from "./commit-loop.ts";
+import type { CommitLoopDeps, CommittedTarget } from "./loop-deps.ts";
 import { commitMessage, type OrderChange } from "./commit-message.ts";
 import { notCommitted } from "./committed-condition.ts";
 import { intentOf, type OrderIntent } from "./order-intent.ts";

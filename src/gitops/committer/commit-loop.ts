@@ -1,68 +1,13 @@
-import type { RawObject } from "../../controller/cache/raw-object.ts";
 import { desiredConfigVersion, type OrderSpecFields } from "../../domain/config-version.ts";
-import { exponentialBackoffMs } from "../../controller/runtime/backoff.ts";
-import type { Logger } from "../../platform/logger.ts";
-import type { RemovalPolicy } from "../../render/tree/removal-guard.ts";
-import type { BareRepository } from "../git/bare-repository.ts";
-import type { BlobReader } from "../git/blob-reader.ts";
-import type { GitIdentity } from "../git/credentials.ts";
-import { GitCommandError } from "../git/errors.ts";
 import { buildBatch, type BuiltBatch } from "./batch-builder.ts";
-import { nextCommitAtMs, type ScheduleSettings } from "./batch-schedule.ts";
-import type { OrderChange } from "./commit-message.ts";
-import { notCommitted, pushed, removed, type CommittedValue } from "./committed-condition.ts";
-import type { FileRenderer } from "./file-renderer.ts";
-import type { HeaderCache } from "./header-cache.ts";
-import type { CommitterMetrics } from "./metrics.ts";
+import { nextCommitAtMs } from "./batch-schedule.ts";
+import { notCommitted, pushed, removed } from "./committed-condition.ts";
+import type { CommitLoopDeps, CommittedTarget } from "./loop-deps.ts";
 import { OwnedFiles } from "./owned-files.ts";
+import { PushFailures, PushRejectedError } from "./push-failures.ts";
 import type { RenderedWrite } from "./render-writes.ts";
+import { RepositoryUpkeep } from "./repository-upkeep.ts";
 import { catchUp, loadOwnedFiles, type TreeReaders } from "./tree-sync.ts";
-
-/** What the committer wants an order's Committed condition to say. */
-export type CommittedTarget =
-  | { readonly kind: "value"; readonly value: CommittedValue }
-  /** The order's file is current in `commit`: keep a Pushed condition that names its version, else say so. */
-  | { readonly kind: "current"; readonly commit: string; readonly configVersion: string };
-
-export interface PushedCommit {
-  readonly commit: string;
-  /** Repository paths the commit changed. */
-  readonly paths: readonly string[];
-  readonly orders: readonly OrderChange[];
-}
-
-export interface OrderSource {
-  get(key: string): RawObject | undefined;
-  keys(): string[];
-}
-
-export interface CommitLoopDeps {
-  readonly repository: BareRepository;
-  readonly blobs: BlobReader;
-  readonly headerCache: HeaderCache;
-  readonly orders: OrderSource;
-  readonly renderer: FileRenderer;
-  /** Repository path of the rendered tree ("" for the root). */
-  readonly prefix: string;
-  readonly identity: GitIdentity;
-  /** This replica's name, in each commit's trailer. */
-  readonly replica: string;
-  readonly removalPolicy: RemovalPolicy;
-  readonly schedule: ScheduleSettings;
-  /** Failures in a row before orders show Committed=False (a single blip shows nothing). */
-  readonly failuresBeforeCondition: number;
-  readonly maxBackoffMs: number;
-  /** Look at the remote for others' commits this often, even when nothing changes here. */
-  readonly remoteCheckIntervalMs: number;
-  /** Maintenance (maintain()) after this many pushed commits. */
-  readonly maintenanceEveryCommits: number;
-  readonly isLeader: () => boolean;
-  readonly onTargets: (targets: ReadonlyMap<string, CommittedTarget>) => void;
-  readonly onPushed: (commit: PushedCommit) => void;
-  readonly logger: Logger;
-  readonly metrics: CommitterMetrics;
-  readonly now?: () => number;
-}
 
 const MAX_REBASES = 5;
 
@@ -92,18 +37,17 @@ export class CommitLoop {
   private stopped = false;
   private lastCommitStartedAtMs: number | undefined;
   private retryNotBeforeMs: number | undefined;
-  private failuresInRow = 0;
-  private failingSince: number | undefined;
-  private lastFailureDetail: string | undefined;
-  private commitsSinceMaintenance = 0;
-  private headerCacheDirty = false;
-  private cacheTimer: NodeJS.Timeout | undefined;
+  private readonly failures: PushFailures;
+  private readonly upkeep: RepositoryUpkeep;
   private readonly readers: TreeReaders;
   private readonly now: () => number;
 
   constructor(private readonly deps: CommitLoopDeps) {
     this.readers = { repository: deps.repository, blobs: deps.blobs, cache: deps.headerCache, prefix: deps.prefix };
     this.now = deps.now ?? Date.now;
+    const { url, branch } = deps.repository.options;
+    this.failures = new PushFailures({ maxBackoffMs: deps.maxBackoffMs, failuresBeforeCondition: deps.failuresBeforeCondition, url, branch });
+    this.upkeep = new RepositoryUpkeep({ ...deps, ownedBlobIds: () => [...this.owned.files()].map((file) => file.blobId) });
   }
 
   /** The commit the next batch builds on (the branch's tip as last seen). */
@@ -153,7 +97,7 @@ export class CommitLoop {
     if (remote) await repository.setRef(repository.localRef, remote);
     this.base = remote;
     const { read } = await loadOwnedFiles(this.readers, remote, this.owned);
-    this.saveHeaderCache();
+    this.upkeep.saveHeaderCache();
     logger.info({ commit: remote ?? null, files: this.owned.size, orderFiles: this.owned.orderFileCount, blobsRead: read }, "Read the committer's files in the branch");
     this.started = true;
     const at = this.now();
@@ -161,11 +105,7 @@ export class CommitLoop {
     for (const key of this.owned.orderKeys()) if (!this.dirty.has(key)) this.dirty.set(key, at);
     this.remoteTimer = setInterval(() => this.checkRemote(), this.deps.remoteCheckIntervalMs);
     this.remoteTimer.unref();
-    // The header cache spares a restart reading every blob again; written at most once a minute.
-    this.cacheTimer = setInterval(() => {
-      if (this.headerCacheDirty && !this.running) this.saveHeaderCache();
-    }, 60_000);
-    this.cacheTimer.unref();
+    this.upkeep.start(() => !this.running);
     this.kick();
   }
 
@@ -174,9 +114,9 @@ export class CommitLoop {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.remoteTimer);
-    clearInterval(this.cacheTimer);
+    this.upkeep.stop();
     await this.running;
-    if (this.started) this.saveHeaderCache();
+    if (this.started) this.upkeep.saveHeaderCache();
   }
 
   markDirty(key: string, atMs = this.now()): void {
@@ -208,9 +148,7 @@ export class CommitLoop {
     const keys = new Set(batch.keys());
     this.running = this.commitBatch(batch, keys)
       .then(() => {
-        this.failuresInRow = 0;
-        this.failingSince = undefined;
-        this.lastFailureDetail = undefined;
+        this.failures.succeeded();
         this.retryNotBeforeMs = undefined;
         this.deps.metrics.consecutiveFailures.set(0);
       })
@@ -234,23 +172,15 @@ export class CommitLoop {
       this.retryNotBeforeMs = this.now() + 1_000; // stepping down: the elector stops this loop
       return;
     }
-    this.failuresInRow++;
-    this.failingSince ??= this.now();
-    const retryInMs = exponentialBackoffMs(this.failuresInRow, 1_000, this.deps.maxBackoffMs);
+    const { retryInMs, kind, detail, report } = this.failures.failed(error, this.now());
     this.retryNotBeforeMs = this.now() + retryInMs;
-    const kind = error instanceof GitCommandError ? error.kind : error instanceof PushRejectedError ? "remote-rejected" : "other";
-    const detail = error instanceof Error ? error.message : String(error);
     this.deps.metrics.pushFailures.inc({ kind });
-    this.deps.metrics.consecutiveFailures.set(this.failuresInRow);
-    this.deps.logger.warn({ err: detail, kind, attempt: this.failuresInRow, retryInMs, pendingOrders: this.dirty.size }, "Failed to commit and push; will retry");
-    if (this.failuresInRow >= this.deps.failuresBeforeCondition && detail !== this.lastFailureDetail) {
-      this.lastFailureDetail = detail;
-      const reason = error instanceof PushRejectedError ? "PushRejected" : "PushFailed";
-      const message = `Pushing to ${this.deps.repository.options.url} (branch ${this.deps.repository.options.branch}) has failed since ${new Date(this.failingSince).toISOString()}: ${detail}; the committer keeps retrying`;
-      const targets = new Map<string, CommittedTarget>();
-      for (const key of this.dirty.keys()) if (this.deps.orders.get(key)) targets.set(key, { kind: "value", value: notCommitted(reason, message) });
-      this.deps.onTargets(targets);
-    }
+    this.deps.metrics.consecutiveFailures.set(this.failures.count);
+    this.deps.logger.warn({ err: detail, kind, attempt: this.failures.count, retryInMs, pendingOrders: this.dirty.size }, "Failed to commit and push; will retry");
+    if (!report) return;
+    const targets = new Map<string, CommittedTarget>();
+    for (const key of this.dirty.keys()) if (this.deps.orders.get(key)) targets.set(key, { kind: "value", value: notCommitted(report.reason, report.message) });
+    this.deps.onTargets(targets);
   }
 
   /** `keys` grows when a rebase finds orders whose files another commit touched. */
@@ -326,18 +256,14 @@ export class CommitLoop {
     );
     deps.onTargets(targets);
     deps.onPushed({ commit: built.commit, paths: built.paths, orders: built.orders });
-    if (++this.commitsSinceMaintenance >= deps.maintenanceEveryCommits) {
-      this.commitsSinceMaintenance = 0;
-      await this.maintain();
-    }
+    await this.upkeep.afterPush(built.commit);
   }
 
   /** Our files after the push: written ones with their new blobs, removed ones gone. */
   private apply(written: readonly RenderedWrite[], removedPaths: readonly string[]): void {
     for (const write of written) {
       const facts = { inputDigest: write.write.file.inputDigest, intact: true, ...(write.write.orderKey ? { orderKey: write.write.orderKey } : {}) };
-      this.deps.headerCache.set(write.blobId, facts);
-      this.headerCacheDirty = true;
+      this.upkeep.remember(write.blobId, facts);
       this.owned.set({ path: write.write.path, blobId: write.blobId, ...facts });
       this.suspect.delete(write.write.path);
     }
@@ -373,39 +299,7 @@ export class CommitLoop {
     this.base = tip;
     await this.deps.repository.setRef(this.deps.repository.localRef, tip);
   }
-
-  /**
-   * A depth-1 fetch makes the tip the shallow boundary again (when it is still our last push), so
-   * older commits and their blobs become unreachable and maintain() removes them.
-   */
-  private async maintain(): Promise<void> {
-    const startedAt = performance.now();
-    try {
-      const tip = await this.deps.repository.fetch();
-      if (tip !== this.base) return; // another writer moved the branch: catch up first (next push or checkRemote), maintain later
-      const result = await this.deps.repository.maintain();
-      const bytes = await this.deps.repository.objectStoreBytes();
-      this.deps.metrics.objectStoreBytes.set(bytes);
-      this.saveHeaderCache();
-      this.deps.logger.info({ ...result, objectStoreBytes: bytes, durationMs: Math.round(performance.now() - startedAt) }, "Maintained the repository");
-    } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, "Failed to maintain the repository; will try again later");
-    }
-  }
-
-  private saveHeaderCache(): void {
-    this.headerCacheDirty = false;
-    try {
-      this.deps.headerCache.save([...this.owned.files()].map((file) => file.blobId));
-    } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, "Failed to save the header cache; the next start reads the blobs again");
-    }
-  }
 }
 
-export class PushRejectedError extends Error {
-  override readonly name = "PushRejectedError";
-  constructor(readonly detail: string) {
-    super(`the remote rejected the push: ${detail}`);
-  }
-}
+export { PushRejectedError } from "./push-failures.ts";
+export type { CommitLoopDeps, CommittedTarget, OrderSource, PushedCommit } from "./loop-deps.ts";

@@ -7,7 +7,7 @@ import { childNames } from "../../domain/naming.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { KubeApiError, objectPath, type KubeRestClient } from "../../platform/kube/rest-client.ts";
 import { committedConditionOf, COMMITTED, parsePushedMessage, pushed, showsAlready, type CommittedValue } from "./committed-condition.ts";
-import type { CommittedTarget } from "./commit-loop.ts";
+import type { CommittedTarget } from "./loop-deps.ts";
 import type { CommitterMetrics } from "./metrics.ts";
 import { isGitopsOrder } from "./order-intent.ts";
 
