@@ -14,7 +14,7 @@ import {
   type JsonObject,
 } from "./decision.ts";
 import { effectiveOf, effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
-import { compareQuantities, parseQuantity } from "./quantity.ts";
+import { compareQuantities, parseQuantity } from "../../domain/quantity/exact-quantity.ts";
 import { ORDER_RESOURCE } from "./resources.ts";
 import { STORAGE_CLASS_FIELD } from "./storage-class.ts";
 import type { AdmissionDecision, AdmissionDeps, AdmissionRequest } from "./types.ts";
