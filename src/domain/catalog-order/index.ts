@@ -1,0 +1,13 @@
+/** Orders naming a catalog template (docs/adr/0028-template-catalog-and-orders.md). */
+export {
+  isCatalogOrder,
+  isCatalogTemplateId,
+  templateOrderOf,
+  unknownTemplateMessage,
+  validateAnyOrder,
+  validateCatalogOrder,
+  type AnyOrder,
+  type CatalogOrder,
+} from "./catalog-order.ts";
+export { catalogOfTemplates, EMPTY_CATALOG, whyNotInCatalog, type BuiltCatalog, type TemplateCatalog } from "./template-catalog.ts";
+export { catalogOrderWorkload } from "./workload.ts";
