@@ -10,4 +10,4 @@ export {
   type CatalogOrder,
 } from "./catalog-order.ts";
 export { catalogOfTemplates, EMPTY_CATALOG, whyNotInCatalog, type BuiltCatalog, type TemplateCatalog } from "./template-catalog.ts";
-export { catalogOrderWorkload } from "./workload.ts";
+export { catalogOrderWorkload, orderWorkload } from "./workload.ts";

@@ -1,8 +1,8 @@
 import { processTemplate } from "../openshift-template/process.ts";
 import { sharedSourceGenerators } from "../openshift-template/parameters.ts";
 import { VM_NAME_PARAMETER } from "../openshift-template/render-for-order.ts";
-import { EMPTY_WORKLOAD, workloadOfObjects, type Workload } from "../quota/workload.ts";
-import { templateOrderOf, type CatalogOrder } from "./catalog-order.ts";
+import { builtinOrderWorkload, EMPTY_WORKLOAD, workloadOfObjects, type Workload } from "../quota/workload.ts";
+import { isCatalogOrder, templateOrderOf, type AnyOrder, type CatalogOrder } from "./catalog-order.ts";
 
 /** Draws index 0 every time: generated values name things (a VM, a password), they do not size them. */
 const FIRST_INDEX = { nextIndex: () => 0 };
@@ -39,4 +39,9 @@ function movedUserDataCount(objects: readonly unknown[]): number {
   };
   visit(objects);
   return count;
+}
+
+/** What any order's objects take from its tenant namespace's quotas. */
+export function orderWorkload(order: AnyOrder): Workload {
+  return isCatalogOrder(order) ? catalogOrderWorkload(order) : builtinOrderWorkload(order.name, order.parameters);
 }

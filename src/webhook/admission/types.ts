@@ -1,4 +1,6 @@
+import type { TemplateCatalog } from "../../domain/catalog-order/index.ts";
 import type { ManagedByPolicy } from "../../domain/rollout.ts";
+import type { QuotaSource } from "../quota/quota-source.ts";
 
 export type { ManagedByPolicy } from "../../domain/rollout.ts";
 
@@ -51,6 +53,10 @@ export interface AdmissionDeps {
    * Not read by the decisions: the API server selects the namespaces before calling them.
    */
   readonly tenantNamespaceLabel?: string;
+  /** The catalog templates orders may name (ADR 28); absent: none. */
+  readonly catalog?: () => TemplateCatalog;
+  /** ResourceQuotas and what namespaces hold (ADR 29); absent: quotas are not checked. */
+  readonly quota?: QuotaSource;
 }
 
 /** One RFC 6902 operation; paths are RFC 6901 pointers into the raw incoming object. */
