@@ -13,7 +13,7 @@ export const TEMPLATE_OPTIONS = {
 } as const;
 
 export const TEMPLATE_USAGE = `  --templates <path>        OpenShift Templates (files or directories, repeatable) that orders may name as
-                            <namespace>/<name>; only catalog templates count (label template.kubevirt.io/version,
+                            openshift.templates.<namespace>.<name> ('-' as '_'); only catalog templates count (label template.kubevirt.io/version,
                             annotation template.kubevirt.io/containerdisks, in --template-namespace)
   --template-namespace <ns> Namespace of catalog templates; Templates without one count as in it (default openshift)
   --template-key-file <file>

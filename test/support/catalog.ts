@@ -5,7 +5,7 @@ import { readTemplateFiles } from "../../src/render/input/read-templates.ts";
 import { orderDocument } from "./orders.ts";
 
 export const CATALOG_FIXTURES = join(import.meta.dirname, "../fixtures/templates");
-export const TINY_TEMPLATE_ID = "openshift/tiny-server";
+export const TINY_TEMPLATE_ID = "openshift.templates.openshift.tiny_server";
 /** 32 bytes and more, as a key file holds them. */
 export const TEST_PARAMETER_KEY = Buffer.from("test-template-parameter-key-0123456789-abcdef");
 

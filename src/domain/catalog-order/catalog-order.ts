@@ -9,11 +9,12 @@ import type { OpenShiftTemplate } from "../openshift-template/types.ts";
 import { decodeParameterObject, KNOWN_TEMPLATE_IDS, whyNotAParameterObject } from "../templates/index.ts";
 import { quotedList } from "../templates/wording.ts";
 import type { TemplateCatalog } from "./template-catalog.ts";
+import { isCatalogTemplateId } from "../openshift-template/template-id.ts";
 
 /**
  * An order for a catalog template (an OpenShift Template, ADR 28): `spec.templateID` is the
- * catalog id `<namespace>/<name>` and `spec.templateParameters` a JSON object of the Template's
- * own parameter names to string values.
+ * catalog id `openshift.templates.<namespace>.<name>` (template-id.ts) and
+ * `spec.templateParameters` a JSON object of the Template's own parameter names to string values.
  */
 export interface CatalogOrder extends OrderEnvelope {
   readonly catalog: {
@@ -31,16 +32,11 @@ export function isCatalogOrder(order: AnyOrder): order is CatalogOrder {
   return "catalog" in order;
 }
 
-/** Catalog ids are `<namespace>/<name>`; the built-in ids (`cloudkit.templates.ocp_virt_vm`) never hold a '/'. */
-export function isCatalogTemplateId(id: string): boolean {
-  return id.includes("/");
-}
-
 const PARAMETERS_FIELD = "spec.templateParameters";
 const MAX_LISTED_IDS = 20;
 
 /**
- * Checks an order of either kind: a `templateID` with a '/' must name a template of the catalog
+ * Checks an order of either kind: a `templateID` in the catalog's form must name a template of the catalog
  * (and its parameters are checked against it, ADR 28); any other is the built-in family's
  * (`validateOrder`). Without a catalog, catalog ids are unknown templates.
  */
@@ -85,7 +81,9 @@ export function unknownTemplateMessage(catalog: TemplateCatalog | undefined): st
   const listed = ids.slice(0, MAX_LISTED_IDS);
   const more = ids.length > listed.length ? ` (and ${ids.length - listed.length} more)` : "";
   const catalogPart =
-    ids.length === 0 ? "; no catalog template is known here (a catalog id is <namespace>/<name> of a discovered OpenShift Template)" : `, or a catalog template: ${quotedList(listed)}${more}`;
+    ids.length === 0
+      ? "; no catalog template is known here (a catalog id is openshift.templates.<namespace>.<name> of a discovered OpenShift Template, '-' written as '_')"
+      : `, or a catalog template: ${quotedList(listed)}${more}`;
   return `unknown template; valid values are ${quotedList(KNOWN_TEMPLATE_IDS)}${catalogPart}`;
 }
 

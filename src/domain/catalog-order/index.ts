@@ -1,7 +1,6 @@
 /** Orders naming a catalog template (docs/adr/0028-template-catalog-and-orders.md). */
 export {
   isCatalogOrder,
-  isCatalogTemplateId,
   templateOrderOf,
   unknownTemplateMessage,
   validateAnyOrder,
@@ -11,3 +10,4 @@ export {
 } from "./catalog-order.ts";
 export { catalogOfTemplates, EMPTY_CATALOG, whyNotInCatalog, type BuiltCatalog, type TemplateCatalog } from "./template-catalog.ts";
 export { catalogOrderWorkload, orderWorkload } from "./workload.ts";
+export { CATALOG_ID_PREFIX, catalogTemplateId, isCatalogTemplateId, parseCatalogTemplateId } from "../openshift-template/template-id.ts";

@@ -3,8 +3,8 @@ import { templateId } from "../openshift-template/catalog-entry.ts";
 import type { OpenShiftTemplate } from "../openshift-template/types.ts";
 
 /**
- * The catalog templates an order may name, by id (`<namespace>/<name>`, ADR 21): Templates that
- * pass SSVirt's discovery rule, read from files or watched on a cluster.
+ * The catalog templates an order may name, by id (`openshift.templates.<namespace>.<name>`,
+ * template-id.ts): Templates that pass SSVirt's discovery rule, read from files or watched on a cluster.
  */
 export interface TemplateCatalog {
   get(id: string): OpenShiftTemplate | undefined;

@@ -38,7 +38,7 @@ const PARAMETERS_FIELD = "spec.templateParameters";
  * `managed-by` cannot be removed (moves between modes are allowed, with a warning for the ones that
  * hand children from one owner to another). An order being deleted is always allowed.
  *
- * An order naming a catalog template (`<namespace>/<name>`, ADR 28) has its parameters checked
+ * An order naming a catalog template (`openshift.templates.<namespace>.<name>`, ADR 28) has its parameters checked
  * against that Template. A valid order whose spec is new or changed is then checked against its
  * tenant namespace's ResourceQuotas (ADR 29): denied, Forbidden, when its VM's vCPUs, memory or
  * disk would exceed one.

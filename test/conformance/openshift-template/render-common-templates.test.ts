@@ -53,7 +53,7 @@ beforeAll(async () => {
   // Shared by every test of the file (temporaryDirectory() would be removed after the first test).
   root = mkdtempSync(join(tmpdir(), "osac-vm-common-templates-"));
   mkdirSync(join(root, "in"));
-  const orders = NAMES.map((name, index) => catalogOrderDocument({}, { name: orderName(index), uuid: uuidOf(index) }, `openshift/${name}`));
+  const orders = NAMES.map((name, index) => catalogOrderDocument({}, { name: orderName(index), uuid: uuidOf(index) }, `openshift.templates.openshift.${name.replaceAll("-", "_")}`));
   writeFileSync(join(root, "in", "orders.yaml"), orders.map((order) => yaml.dump(order)).join("---\n"));
   writeFileSync(join(root, "cert.pem"), selfSignedCertificate(rsaKeyPair().publicKey));
   writeFileSync(join(root, "seal.key"), randomBytes(48), { mode: 0o600 });

@@ -62,8 +62,8 @@ describe("the validating webhook and catalog orders", () => {
   });
 
   it("GIVEN a catalog id not in the catalog THEN denied naming the known ones", () => {
-    const decision = validateOrderAdmission(orderReview(catalogOrderDocument({}, {}, "openshift/missing")), deps());
-    expect(decision.status!.message).toContain("spec.templateID: unknown template; valid values are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm' and 'osac.massopencloud.ocp_virt_vm', or a catalog template: 'openshift/tiny-server'");
+    const decision = validateOrderAdmission(orderReview(catalogOrderDocument({}, {}, "openshift.templates.openshift.missing")), deps());
+    expect(decision.status!.message).toContain("spec.templateID: unknown template; valid values are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm' and 'osac.massopencloud.ocp_virt_vm', or a catalog template: 'openshift.templates.openshift.tiny_server'");
   });
 
   it("GIVEN an update that changes only metadata of a catalog order whose Template is gone THEN allowed (nothing of the spec is checked again)", () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { catalogOfTemplates, catalogOrderWorkload, isCatalogOrder, validateAnyOrder, type CatalogOrder } from "../../../src/domain/catalog-order/index.ts";
+import {
+  catalogOfTemplates,
+  catalogOrderWorkload,
+  catalogTemplateId,
+  isCatalogOrder,
+  isCatalogTemplateId,
+  parseCatalogTemplateId,
+  validateAnyOrder,
+  type CatalogOrder,
+} from "../../../src/domain/catalog-order/index.ts";
 import { formatFieldError } from "../../../src/domain/field-error.ts";
 import { formatAmount } from "../../../src/domain/quantity/amount.ts";
 import { demandOfWorkload } from "../../../src/domain/quota/index.ts";
@@ -15,8 +24,8 @@ function errors(document: unknown): string[] {
 describe("the catalog from Templates", () => {
   it("GIVEN the fixture Templates THEN only the one passing the discovery rule is in it, and the other is reported", () => {
     const built = catalogOfTemplates(fixtureTemplates());
-    expect(built.catalog.ids()).toEqual(["openshift/tiny-server"]);
-    expect(built.skipped).toEqual([{ id: "openshift/not-for-vms", reason: "it has no annotation template.kubevirt.io/containerdisks" }]);
+    expect(built.catalog.ids()).toEqual(["openshift.templates.openshift.tiny_server"]);
+    expect(built.skipped).toEqual([{ id: "openshift.templates.openshift.not_for_vms", reason: "it has no annotation template.kubevirt.io/containerdisks" }]);
     expect(catalogOfTemplates(fixtureTemplates(), "templates").skipped[0]!.reason).toBe("it has no annotation template.kubevirt.io/containerdisks");
   });
 });
@@ -55,8 +64,8 @@ describe("an order naming a catalog template", () => {
   });
 
   it("GIVEN a catalog id the catalog does not hold THEN denied, listing built-in and catalog ids; without a catalog it says none is known", () => {
-    expect(errors(catalogOrderDocument({}, {}, "openshift/nope"))).toEqual([
-      "spec.templateID: unknown template; valid values are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm' and 'osac.massopencloud.ocp_virt_vm', or a catalog template: 'openshift/tiny-server' (got \"openshift/nope\")",
+    expect(errors(catalogOrderDocument({}, {}, "openshift.templates.openshift.nope"))).toEqual([
+      "spec.templateID: unknown template; valid values are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm' and 'osac.massopencloud.ocp_virt_vm', or a catalog template: 'openshift.templates.openshift.tiny_server' (got \"openshift.templates.openshift.nope\")",
     ]);
     expect(validateAnyOrder(catalogOrderDocument({}), undefined).errors.map(formatFieldError)[0]).toContain("no catalog template is known here");
   });
@@ -78,5 +87,24 @@ describe("what a catalog order takes from quotas", () => {
     expect(workload.virtualMachines.map((vm) => [vm.name, vm.volumeTemplates.map((disk) => disk.name)])).toEqual([["vm-t", ["vm-t"]]]);
     const demand = demandOfWorkload(workload);
     expect([formatAmount(demand.cpu!, "cpu"), formatAmount(demand.memory!, "bytes"), formatAmount(demand.storage!, "bytes"), formatAmount(demand.secrets!, "count")]).toEqual(["3", "2Gi", "20Gi", "1"]);
+  });
+});
+
+describe("catalog template ids", () => {
+  it("GIVEN namespaces and names THEN ids that fit the order CRD's templateID pattern, and parse back", () => {
+    const pattern = /^[a-zA-Z_][a-zA-Z0-9._]*$/;
+    for (const [namespace, name] of [
+      ["openshift", "fedora-server-small"],
+      ["0-templates", "rhel9.server-9"],
+      ["a", "b"],
+    ] as const) {
+      const id = catalogTemplateId(namespace, name);
+      expect(id).toMatch(pattern);
+      expect(isCatalogTemplateId(id)).toBe(true);
+      expect(parseCatalogTemplateId(id)).toEqual({ namespace, name });
+    }
+    expect(catalogTemplateId("openshift", "fedora-server-small")).toBe("openshift.templates.openshift.fedora_server_small");
+    expect(isCatalogTemplateId("cloudkit.templates.ocp_virt_vm")).toBe(false);
+    expect(parseCatalogTemplateId("openshift.templates.openshift")).toBeUndefined();
   });
 });

@@ -62,7 +62,7 @@ describe("the template API against its OpenAPI document", () => {
       [ROLE_TEMPLATE, "builtin", undefined],
       [ALIAS, "builtin", ROLE_TEMPLATE],
       ["osac.massopencloud.ocp_virt_vm", "builtin", ROLE_TEMPLATE],
-      ["openshift/tiny-server", "openshift", undefined],
+      ["openshift.templates.openshift.tiny_server", "openshift", undefined],
     ]);
     expect(items[0].parameters.find((parameter: { name: string }) => parameter.name === "cloud_init_config")).toMatchObject({ type: "string", required: false, secret: true });
     expect(items[0].parameters.find((parameter: { name: string }) => parameter.name === "cpu_cores")).toMatchObject({ type: "integer", default: 2 });
@@ -88,7 +88,7 @@ describe("the template API against its OpenAPI document", () => {
       status: 404,
       reason: "NotFound",
       message:
-        "template 'cloudkit.templates.nope' does not exist; known templates are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm', 'osac.massopencloud.ocp_virt_vm' and 'openshift/tiny-server'",
+        "template 'cloudkit.templates.nope' does not exist; known templates are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm', 'osac.massopencloud.ocp_virt_vm' and 'openshift.templates.openshift.tiny_server'",
       errors: [],
     });
   });
@@ -100,13 +100,13 @@ describe("the template API against its OpenAPI document", () => {
 });
 
 describe("catalog templates (OpenShift Templates) beside the built-in one", () => {
-  const PATH = "/api/v1/templates/openshift%2Ftiny-server";
+  const PATH = "/api/v1/templates/openshift.templates.openshift.tiny_server";
 
   it("GIVEN GET of a catalog template THEN its parameters with description, required flag, default, display name and generator; as in the list", async () => {
     const answer = await call("GET", PATH);
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({
-      id: "openshift/tiny-server",
+      id: "openshift.templates.openshift.tiny_server",
       title: "Tiny server",
       description: "A tiny server VM for tests.",
       source: "openshift",
@@ -127,7 +127,7 @@ describe("catalog templates (OpenShift Templates) beside the built-in one", () =
       ],
     });
     const list = json(await call("GET", "/api/v1/templates")).items;
-    expect(list.find((item: { id: string }) => item.id === "openshift/tiny-server")).toEqual(answer.json);
+    expect(list.find((item: { id: string }) => item.id === "openshift.templates.openshift.tiny_server")).toEqual(answer.json);
   });
 
   it("GIVEN good values THEN valid, normalized with the Template's defaults, a given secret redacted, nothing generated", async () => {

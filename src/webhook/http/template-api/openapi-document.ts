@@ -17,7 +17,7 @@ const TEMPLATE_ID_PARAMETER = {
   in: "path",
   required: true,
   description:
-    "A template id from the catalog, e.g. `cloudkit.templates.ocp_virt_vm`, or `openshift/fedora-server-small` for a catalog template, percent-encoded as one path segment: a '/' is sent as %2F (`openshift%2Ffedora-server-small`), a ':' as %3A (a literal ':' starts a custom method such as `:validate`).",
+    "A template id from the catalog, e.g. `cloudkit.templates.ocp_virt_vm`, or `openshift.templates.openshift.fedora_server_small` for the catalog template `fedora-server-small` in namespace `openshift` (`openshift.templates.<namespace>.<name>`, every '-' written as '_', as the order CRD's templateID pattern requires), percent-encoded as one path segment (a ':' in an id is sent as %3A: a literal ':' starts a custom method such as `:validate`).",
   schema: { type: "string", minLength: 1 },
 };
 

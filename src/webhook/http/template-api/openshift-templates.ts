@@ -7,7 +7,8 @@ import type { ParameterResource, TemplateResource } from "./representation.ts";
 export const OPENSHIFT_SOURCE = "openshift";
 
 /**
- * A catalog template as the template API shows it (ADR 28): each parameter's name, description,
+ * A catalog template as the template API shows it (ADR 28), under the id an order names it by
+ * (`openshift.templates.<namespace>.<name>`): each parameter's name, description,
  * required flag, the Template's own default and its generator; never a generated value, and no
  * default for a secret parameter (one used in cloud-init data or a Secret).
  */
