@@ -26,7 +26,7 @@
  * Options: --orders N, --latency-orders N, --status-orders N, --in-flight N, --status-rate N/s,
  * --create-concurrency N, --concurrency N (the controller's), --only latency|memory, --profile
  * (controllers run with --cpu-prof; summaries printed, files kept), --keep (keep logs), --json <file>,
- * --runtime bin|tsx|bundle (bin, the default: `node bin/osac-vm.js`, i.e. build/ when it is current
+ * --runtime bin|tsx|bundle (bin, the default: `node bin/osac-vm.js`, i.e. dist/js/ when it is current
  * with src/ and the sources through tsx otherwise; tsx: the sources through tsx, forced; bundle:
  * the older what-if, one esbuild bundle of the CLI run by plain node),
  * --soak S (memory part: keep the first controller running S s after its idle reading, sampling RSS,
@@ -750,7 +750,7 @@ function latencyRow(label: string, l: Latencies, extra: string[] = []): string {
 function report(machine: Record<string, string>, latency: LatencyResults | undefined, memory: MemoryResults | undefined): string {
   const out: string[] = [];
   out.push(`Machine: ${machine.cpus}, ${machine.memory}, Node ${process.version}; kube-apiserver ${machine.kube}; PostgreSQL 15 (fsync off).`);
-  out.push(`Controller: \`${controllerEntry ? "node <esbuild bundle of src/cli/main.ts> controller" : "node bin/osac-vm.js controller"}\` (${controllerEntry ? "what-if bundle" : compiledRuntime ? "compiled build/" : "sources through tsx"}), PostgreSQL mode, concurrency ${CONTROLLER_CONCURRENCY ?? "8 (default)"}, log level ${flags["log-level"]}${flags.profile ? ", **with --cpu-prof**" : ""}.`);
+  out.push(`Controller: \`${controllerEntry ? "node <esbuild bundle of src/cli/main.ts> controller" : "node bin/osac-vm.js controller"}\` (${controllerEntry ? "what-if bundle" : compiledRuntime ? "compiled dist/js/" : "sources through tsx"}), PostgreSQL mode, concurrency ${CONTROLLER_CONCURRENCY ?? "8 (default)"}, log level ${flags["log-level"]}${flags.profile ? ", **with --cpu-prof**" : ""}.`);
   out.push(`Sources: ${machine.source} at the start, ${sourceVersion()} at the end.`);
   out.push(`Load average (1/5/15 min) at start: ${machine.loadBefore}; at end: ${load()}.`);
   out.push("");

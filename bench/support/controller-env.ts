@@ -165,7 +165,7 @@ export interface ControllerOptions {
   readonly databaseUrl?: string;
   readonly dir: string;
   readonly concurrency?: number;
-  /** The script node runs (default bin/osac-vm.js: build/ when current, else the sources through tsx). */
+  /** The script node runs (default bin/osac-vm.js: dist/js/ when current, else the sources through tsx). */
   readonly entry?: string;
   /** Extra environment (e.g. OSAC_VM_RUNTIME=tsx). */
   readonly env?: Readonly<Record<string, string>>;

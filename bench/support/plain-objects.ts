@@ -65,7 +65,11 @@ export function plainOrderObjects(document: unknown): { tenantNamespace: string;
   objects.push({
     apiVersion: "cdi.kubevirt.io/v1beta1",
     kind: "DataVolume",
-    metadata: meta(`${name}-root-disk`, "1", { "cdi.kubevirt.io/storage.deleteAfterCompletion": "false" }),
+    metadata: meta(`${name}-root-disk`, "1", {
+      "cdi.kubevirt.io/storage.deleteAfterCompletion": "false",
+      "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+      "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
+    }),
     spec: {
       source: { registry: { url: `docker://${image}` } },
       pvc: {
@@ -150,6 +154,7 @@ export function plainNamespace(name: string, tenant: string, orderNamespace: str
         "cloudkit.openshift.io/order-namespace": orderNamespace,
         [SYNC_WAVE]: "-1",
         "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+        "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
       },
     },
   };

@@ -9,7 +9,8 @@
 # to the main module. A generated wrapper module copies that replace block (leaving out local-path
 # replaces such as ./gitops-engine) and a small main dispatches on argv[0], as upstream's
 # cmd/main.go does. v3.6.x declares go 1.27, so GOTOOLCHAIN=go1.27.3 is taken from the proxy.
-# Also installs the Argo CD CRDs from the module zip into <dir>/crds/.
+# Also installs the Argo CD CRDs from the module zip into <dir>/crds/, and the two helper scripts the
+# repo server calls (hack/git-verify-wrapper.sh, hack/gpg-wrapper.sh) beside the binary.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=go-tool-cache.sh
@@ -27,7 +28,9 @@ if (( MINOR >= 6 )); then export GOTOOLCHAIN="${ARGOCD_GOTOOLCHAIN:-go1.27.3}"; 
 
 CACHE_DIR="$CACHE_ROOT/argocd-$VERSION"
 BIN="$CACHE_DIR/argocd"
-ready() { [[ -x "$BIN" && -f "$CACHE_DIR/crds/application-crd.yaml" ]]; }
+# Bump when the wrapper's main.go or the build changes, so cached binaries of an older recipe are rebuilt.
+RECIPE="3"
+ready() { [[ -x "$BIN" && -f "$CACHE_DIR/crds/application-crd.yaml" && "$(cat "$CACHE_DIR/recipe" 2>/dev/null)" == "$RECIPE" ]]; }
 if ready; then echo "$CACHE_DIR"; exit 0; fi
 
 tool_cache_init argocd "$VERSION"
@@ -76,16 +79,18 @@ import (
 	gitaskpass "github.com/argoproj/argo-cd/v3/cmd/argocd-git-ask-pass/commands"
 	reposerver "github.com/argoproj/argo-cd/v3/cmd/argocd-repo-server/commands"
 	"github.com/argoproj/argo-cd/v3/common"
-	"github.com/argoproj/argo-cd/v3/util/grpc"
 	"github.com/argoproj/argo-cd/v3/util/log"
 )
+
+// Upstream's cmd/main.go calls grpc.DisableSRVLookups(), which panics unless gRPC's grpclb balancer
+// is linked (it sets the flag that call turns off). These three components do not link grpclb, so
+// gRPC never makes the SRV lookups that workaround is about (argo-cd#29989), and the call is left out.
 
 func init() {
 	klog.SetLogger(log.NewLogrusLogger(log.NewWithCurrentConfig()))
 }
 
 func main() {
-	grpc.DisableSRVLookups()
 	name := filepath.Base(os.Args[0])
 	if v := os.Getenv("ARGOCD_BINARY_NAME"); v != "" {
 		name = v
@@ -128,11 +133,20 @@ for crd in application-crd.yaml appproject-crd.yaml applicationset-crd.yaml; do
   cp "$MOD_DIR/manifests/crds/$crd" "$CACHE_DIR/crds/$crd"
 done
 chmod u+w "$CACHE_DIR/crds"/*
+# The repo server runs these two scripts from PATH (upstream's Dockerfile puts them in /usr/local/bin);
+# v3.6 calls git-verify-wrapper.sh for every manifest generation, with GPG on or off.
+for script in git-verify-wrapper.sh gpg-wrapper.sh; do
+  install -m 0755 "$MOD_DIR/hack/$script" "$CACHE_DIR/$script"
+done
 for component in argocd-application-controller argocd-repo-server argocd-git-ask-pass; do
   ln -sfn argocd "$CACHE_DIR/$component"
 done
 mv -f "$TMP_BIN" "$BIN"
 trap - EXIT
-"$CACHE_DIR/argocd-repo-server" version >&2 2>/dev/null || "$CACHE_DIR/argocd-repo-server" --help >/dev/null || tool_fail "built binary does not run"
+# `--help` only (without a subcommand the components start serving).
+for component in argocd-repo-server argocd-application-controller; do
+  "$CACHE_DIR/$component" --help >/dev/null || tool_fail "built binary does not run: $CACHE_DIR/$component --help failed"
+done
+echo "$RECIPE" >"$CACHE_DIR/recipe"
 tool_log "built $BIN in $(( $(date +%s) - start ))s"
 echo "$CACHE_DIR"

@@ -48,6 +48,8 @@ export interface StartControlPlaneOptions {
   defaultStorageClass?: string | false;
   /** Milliseconds to wait for /readyz (default 120 000). */
   readyTimeoutMs?: number;
+  /** `--service-cluster-ip-range` (default 10.0.0.0/24; benchmarks with thousands of Services need more). */
+  serviceClusterIpRange?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -135,9 +137,9 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
+export async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (pids.every((p) => !isProcessAlive(p))) return true;
@@ -147,7 +149,7 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<boolean> {
 }
 
 /** SIGTERM the process group, wait, then SIGKILL it. */
-async function terminateGroup(pgid: number, graceMs: number): Promise<void> {
+export async function terminateGroup(pgid: number, graceMs: number): Promise<void> {
   killGroup(pgid, "SIGTERM");
   if (!(await waitGone([pgid], graceMs))) {
     killGroup(pgid, "SIGKILL");
@@ -169,7 +171,7 @@ export async function stopControlPlaneFromState(state: Pick<ControlPlaneState, "
 }
 
 // In-process control planes, cleaned up on exit and on SIGINT/SIGTERM/SIGHUP of this process.
-interface Live {
+export interface Live {
   pgids: number[];
   dir: string;
 }
@@ -186,6 +188,17 @@ function cleanupAllSync(): void {
     }
   }
   live.clear();
+}
+
+/**
+ * Registers process groups and a temp dir of another in-process harness part (e.g. Argo CD,
+ * scripts/cluster/process-stack.ts) for the same cleanup on exit and signals; returns the
+ * unregistration. `entry.pgids` may change later (restarted processes).
+ */
+export function trackForExit(entry: Live): () => void {
+  installExitHooks();
+  live.add(entry);
+  return () => live.delete(entry);
 }
 
 function installExitHooks(): void {
@@ -206,7 +219,7 @@ function installExitHooks(): void {
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -260,7 +273,7 @@ export async function ensureEtcd(): Promise<string> {
   return runScript("ensure-etcd.sh", [], process.env);
 }
 
-function defaultTmpBase(): string {
+export function defaultTmpBase(): string {
   if (process.env.OSAC_CLUSTER_TMPDIR) return process.env.OSAC_CLUSTER_TMPDIR;
   try {
     fs.accessSync("/dev/shm", fs.constants.W_OK);
@@ -271,7 +284,7 @@ function defaultTmpBase(): string {
   return os.tmpdir();
 }
 
-function tail(file: string, lines = 25): string {
+export function tail(file: string, lines = 25): string {
   try {
     return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
@@ -346,7 +359,7 @@ export async function collectCrds(dirs: string[]): Promise<{ file: string; crd: 
   return found;
 }
 
-async function installCrds(ep: KubeEndpoint, crds: { file: string; crd: CrdDoc }[], timeoutMs: number): Promise<string[]> {
+export async function installCrds(ep: KubeEndpoint, crds: { file: string; crd: CrdDoc }[], timeoutMs: number): Promise<string[]> {
   const names: string[] = [];
   for (const { file, crd } of crds) {
     const name = crd.metadata!.name!;
@@ -419,7 +432,7 @@ async function etcdHealthy(clientPort: number): Promise<boolean> {
 class PortInUse extends Error {}
 
 /** Kills the given process groups and removes `dir` when this Node process dies without cleaning up. */
-function spawnWatchdog(dir: string, pgids: number[]): ChildProcess {
+export function spawnWatchdog(dir: string, pgids: number[]): ChildProcess {
   const watchdog = spawn("bash", [path.join(HERE, "watchdog.sh"), String(process.pid), dir, ...pgids.map(String)], {
     detached: true,
     stdio: "ignore",
@@ -573,7 +586,7 @@ async function startOnce(opts: StartControlPlaneOptions, r: Resolved): Promise<C
       `--secure-port=${apiPort}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
-      "--service-cluster-ip-range=10.0.0.0/24",
+      `--service-cluster-ip-range=${opts.serviceClusterIpRange ?? "10.0.0.0/24"}`,
       "--allow-privileged=true",
       "--disable-admission-plugins=ServiceAccount",
       "--authorization-mode=RBAC",

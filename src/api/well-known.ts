@@ -28,6 +28,10 @@ export const Annotations = {
   configVersion: "cloudkit.openshift.io/config-version",
   /** New in this project: on the tenant Namespace, the namespace of the orders it serves. */
   orderNamespace: "cloudkit.openshift.io/order-namespace",
+  /** New in this project: on an order, the Hub it was placed on at admission (immutable). */
+  hub: "cloudkit.openshift.io/hub",
+  /** New in this project: on an order, a label selector (Kubernetes syntax) that placement must satisfy. */
+  hubSelector: "cloudkit.openshift.io/hub-selector",
 } as const;
 
 export const Finalizers = {

@@ -17,9 +17,16 @@ Options:
   --concurrency <n>                   Orders reconciled at once (default 8)
   --leader-elect / --no-leader-elect  Lease-based leader election (default on)
   --leader-election-namespace <ns>    Namespace of the Lease (default POD_NAMESPACE or default)
+  --order-namespaces <ns,...>         Watch orders only in these namespaces, and
+  --tenant-namespaces <ns,...>        their children only in these (both or neither; default:
+                                      cluster-wide). Namespace-scoped RBAC is then enough.
   --log-level <level>                 fatal|error|warn|info|debug|trace|silent (default info)
+  --hub-secrets-namespace <ns>        Where Hub kubeconfig Secrets live (default OSAC_VM_HUB_SECRETS_NAMESPACE,
+                                      else POD_NAMESPACE, else osac-vm-gitops)
+  --hub-probe-interval-seconds <n>    How often each Hub is probed (default 30)
 
-Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE.
+Environment: DATABASE_URL (postgres://…; else embedded PGlite), POD_NAME, POD_NAMESPACE,
+OSAC_VM_HUB_REGISTRY (on: probe every Hub and write its status; default off).
 `;
 
 const OPTIONS = {
@@ -31,7 +38,11 @@ const OPTIONS = {
   "leader-elect": { type: "boolean" },
   "no-leader-elect": { type: "boolean" },
   "leader-election-namespace": { type: "string" },
+  "order-namespaces": { type: "string" },
+  "tenant-namespaces": { type: "string" },
   "log-level": { type: "string" },
+  "hub-secrets-namespace": { type: "string" },
+  "hub-probe-interval-seconds": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

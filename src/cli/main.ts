@@ -1,4 +1,5 @@
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { buildInfo } from "../platform/build-info.ts";
 
 const USAGE = `Usage: osac-vm <command> [options]
 
@@ -7,8 +8,13 @@ Commands:
   validate    Check VirtualMachine orders as render would and print every error
   webhook     Serve the admission and conversion webhooks and the template API (HTTPS)
   controller  Apply controller-managed orders and sync live status into orders and the database
+  ssvirt      SSVirt's VDC namespaces (render or apply) and VM status into SSVirt's database
+  hubs        List, add, cordon and uncordon the hubs orders are placed on
+  diff        Compare orders on the cluster with their live children (--live); predict VM restarts
+  explain     Show one order: parameters and their sources, mode, children, conditions, last commit
 
 Run 'osac-vm <command> --help' for a command's options.
+'osac-vm --version' prints the version and the git revision it was built from.
 `;
 
 type Command = (args: string[], terminal: Terminal) => Promise<number> | number;
@@ -19,6 +25,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import("./validate.ts")).runValidate,
   webhook: async () => (await import("./webhook.ts")).runWebhook,
   controller: async () => (await import("./controller.ts")).runController,
+  ssvirt: async () => (await import("./ssvirt.ts")).runSsvirt,
+  hubs: async () => (await import("./hubs.ts")).runHubs,
+  diff: async () => (await import("./diff.ts")).runDiff,
+  explain: async () => (await import("./explain.ts")).runExplain,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {
@@ -29,6 +39,11 @@ export async function main(argv: string[], terminal: Terminal): Promise<number> 
   }
   if (command === "--help" || command === "-h" || command === "help") {
     terminal.stdout.write(USAGE);
+    return ExitCode.ok;
+  }
+  if (command === "--version" || command === "version") {
+    const { version, revision } = buildInfo();
+    terminal.stdout.write(`osac-vm ${version} (revision ${revision})\n`);
     return ExitCode.ok;
   }
   const load = COMMANDS[command];

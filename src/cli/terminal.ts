@@ -2,7 +2,7 @@ import type { SyncProgress } from "../render/tree/sync.ts";
 
 /** What a command may touch of the process: its streams and its environment. */
 export interface Terminal {
-  readonly stdout: { write(text: string): unknown };
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
   readonly stderr: { write(text: string): unknown; isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readStdin?: () => string;

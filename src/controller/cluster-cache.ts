@@ -7,6 +7,7 @@ import { SupervisedInformer } from "../platform/kube/supervised-informer.ts";
 import { TENANT_HASH_LENGTH } from "../domain/tenant.ts";
 import { slimForCache, type CacheProjection } from "./cache/cache-transform.ts";
 import type { RawObject } from "./cache/raw-object.ts";
+import type { WatchScope } from "./config.ts";
 
 export type { RawObject } from "./cache/raw-object.ts";
 
@@ -31,25 +32,38 @@ export const PROJECTIONS: Record<WatchedKind, CacheProjection> = {
   secrets: "metadataOnly",
 };
 const CHILD_KINDS = ["virtualMachines", "virtualMachineInstances", "dataVolumes", "services", "secrets"] as const;
+/** Key of the one informer of a kind watched cluster-wide. */
+const ALL_NAMESPACES = "";
+
+/** `/apis/g/v/things` in `namespace` → `/apis/g/v/namespaces/<namespace>/things`. */
+export function namespacedCollectionPath(collectionPath: string, namespace: string): string {
+  const slash = collectionPath.lastIndexOf("/");
+  return `${collectionPath.slice(0, slash)}/namespaces/${namespace}${collectionPath.slice(slash)}`;
+}
 
 /**
- * Supervised informers for every watched collection. Child events are mapped back to their order's
- * key: the tenant namespace is `<order namespace>-<13-character hash>` and the label value is the
- * order's name.
+ * Supervised informers for every watched collection: one per kind cluster-wide, or, with a
+ * `scope`, one per kind and namespace (orders in the order namespaces, children in the tenant
+ * namespaces). Child events are mapped back to their order's key: the tenant namespace is
+ * `<order namespace>-<13-character hash>` and the label value is the order's name.
  */
 export class ClusterCache {
-  private readonly informers: Record<WatchedKind, SupervisedInformer<RawObject>>;
+  /** Per kind: informers by namespace (ALL_NAMESPACES when cluster-wide). */
+  private readonly informers: Record<WatchedKind, Map<string, SupervisedInformer<RawObject>>>;
+  private readonly scope: WatchScope | undefined;
 
-  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string) => void; onWatchRestart: (kind: WatchedKind) => void }) {
-    const make = (kind: WatchedKind, labelSelector?: string) => {
+  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string) => void; onWatchRestart: (kind: WatchedKind) => void; scope?: WatchScope }) {
+    this.scope = deps.scope;
+    const makeOne = (kind: WatchedKind, namespace: string, labelSelector?: string) => {
       const transform = (object: RawObject) => slimForCache(object, PROJECTIONS[kind]);
+      const path = namespace === ALL_NAMESPACES ? WATCHED[kind] : namespacedCollectionPath(WATCHED[kind], namespace);
       const informer: SupervisedInformer<RawObject> = new SupervisedInformer<RawObject>({
         kubeConfig: deps.kubeConfig,
-        path: WATCHED[kind],
+        path,
         ...(labelSelector ? { labelSelector } : {}),
-        list: () => listAllPages<RawObject>(deps.rest, WATCHED[kind], { ...(labelSelector ? { labelSelector } : {}), transform }),
+        list: () => listAllPages<RawObject>(deps.rest, path, { ...(labelSelector ? { labelSelector } : {}), transform }),
         transform,
-        logger: deps.logger.child({ watch: kind }),
+        logger: deps.logger.child(namespace === ALL_NAMESPACES ? { watch: kind } : { watch: kind, namespace }),
         onChange: () => {},
         onEvent: (object) => {
           const key = kind === "orders" ? `${object.metadata.namespace}/${object.metadata.name}` : orderKeyOfChild(object);
@@ -58,6 +72,10 @@ export class ClusterCache {
         onRestart: () => deps.onWatchRestart(kind),
       });
       return informer;
+    };
+    const make = (kind: WatchedKind, labelSelector?: string) => {
+      const namespaces = !this.scope ? [ALL_NAMESPACES] : kind === "orders" ? this.scope.orderNamespaces : this.scope.tenantNamespaces;
+      return new Map(namespaces.map((namespace) => [namespace, makeOne(kind, namespace, labelSelector)]));
     };
     this.informers = {
       orders: make("orders"),
@@ -69,34 +87,58 @@ export class ClusterCache {
     };
   }
 
+  private all(): SupervisedInformer<RawObject>[] {
+    return Object.values(this.informers).flatMap((byNamespace) => [...byNamespace.values()]);
+  }
+
+  /** The informer of `kind` that sees `namespace`, if any. */
+  private informerFor(kind: WatchedKind, namespace: string): SupervisedInformer<RawObject> | undefined {
+    return this.informers[kind].get(ALL_NAMESPACES) ?? this.informers[kind].get(namespace);
+  }
+
   async start(): Promise<void> {
-    await Promise.all(Object.values(this.informers).map((informer) => informer.start()));
+    await Promise.all(this.all().map((informer) => informer.start()));
   }
 
   async stop(): Promise<void> {
-    await Promise.all(Object.values(this.informers).map((informer) => informer.stop()));
+    await Promise.all(this.all().map((informer) => informer.stop()));
   }
 
   get synced(): boolean {
-    return Object.values(this.informers).every((informer) => informer.hasSynced);
+    return this.all().every((informer) => informer.hasSynced);
+  }
+
+  /** Whether children in `namespace` are watched (always, without a scope). */
+  watchesTenantNamespace(namespace: string): boolean {
+    return this.informerFor("secrets", namespace) !== undefined;
+  }
+
+  /** The tenant namespaces of the scope (undefined: cluster-wide). */
+  get tenantNamespaces(): readonly string[] | undefined {
+    return this.scope?.tenantNamespaces;
   }
 
   order(key: string): RawObject | undefined {
     const [namespace, name] = key.split("/");
-    return name === undefined ? undefined : this.informers.orders.get(name, namespace);
+    if (namespace === undefined || name === undefined) return undefined;
+    return this.informerFor("orders", namespace)?.get(name, namespace);
+  }
+
+  private orders(): RawObject[] {
+    return [...this.informers.orders.values()].flatMap((informer) => informer.list());
   }
 
   orderKeys(): string[] {
-    return this.informers.orders.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    return this.orders().map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
   }
 
   get orderCount(): number {
-    return this.informers.orders.list().length;
+    return this.orders().length;
   }
 
   /** The live objects of one kind labelled as children of the order `name` in `tenantNamespace`. */
   children(kind: (typeof CHILD_KINDS)[number], tenantNamespace: string, name: string): RawObject[] {
-    return this.informers[kind].list(tenantNamespace).filter((o) => o.metadata.labels?.[Labels.order] === name);
+    return (this.informerFor(kind, tenantNamespace)?.list(tenantNamespace) ?? []).filter((o) => o.metadata.labels?.[Labels.order] === name);
   }
 }
 

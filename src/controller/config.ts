@@ -1,6 +1,17 @@
 import { hostname } from "node:os";
 import { z } from "zod";
 
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const namespaceList = z.array(z.string().max(63, "must be at most 63 characters").regex(NAMESPACE_NAME, "must be a namespace name (DNS-1123 label)")).min(1, "must name at least one namespace");
+
+/**
+ * Namespace scope: orders are watched (and patched) only in `orderNamespaces`, their children only
+ * in `tenantNamespaces`, so that namespaced Roles suffice (chart value controller.watchNamespaces).
+ * Absent: everything cluster-wide.
+ */
+export const WatchScopeSchema = z.object({ orderNamespaces: namespaceList, tenantNamespaces: namespaceList }).strict();
+export type WatchScope = z.infer<typeof WatchScopeSchema>;
+
 /** The controller's settings, parsed once at start-up from flags and the environment. */
 export const ControllerConfigSchema = z
   .object({
@@ -16,7 +27,14 @@ export const ControllerConfigSchema = z
       name: z.string().min(1),
       identity: z.string().min(1),
     }),
+    scope: WatchScopeSchema.optional(),
     resyncIntervalMs: z.number().int().positive(),
+    /** OSAC_VM_HUB_REGISTRY=on: probe every Hub and write its status (docs/adr/0024-hub-registry-and-placement.md). */
+    hubs: z.object({
+      enabled: z.enum(["on", "off"], { message: "must be on or off" }).transform((value) => value === "on"),
+      secretsNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name").max(63),
+      probeIntervalMs: z.number().int().min(1_000, "must be at least 1 second").max(3_600_000, "must be at most 1 hour"),
+    }),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict();
@@ -31,14 +49,24 @@ export interface ControllerFlags {
   concurrency?: string;
   "leader-elect"?: boolean;
   "leader-election-namespace"?: string;
+  "order-namespaces"?: string;
+  "tenant-namespaces"?: string;
   "log-level"?: string;
+  "hub-secrets-namespace"?: string;
+  "hub-probe-interval-seconds"?: string;
 }
+
+/** `a, b,c` → [a, b, c]; undefined when the flag is absent. */
+const splitList = (value: string | undefined) => (value === undefined ? undefined : value.split(",").map((item) => item.trim()).filter(Boolean));
 
 /**
  * Environment: KUBECONFIG, DATABASE_URL (else embedded PGlite under --data-dir), POD_NAMESPACE
- * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL.
+ * (the Lease's namespace), POD_NAME (the leader identity), LOG_LEVEL, OSAC_VM_HUB_REGISTRY (on|off),
+ * OSAC_VM_HUB_SECRETS_NAMESPACE (else POD_NAMESPACE, else osac-vm-gitops).
  */
 export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Record<string, string | undefined>>) {
+  const orderNamespaces = splitList(flags["order-namespaces"]);
+  const tenantNamespaces = splitList(flags["tenant-namespaces"]);
   return ControllerConfigSchema.safeParse({
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
@@ -52,12 +80,33 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
       name: "osac-vm-controller",
       identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     },
+    // Both or neither: a half scope would need cluster-wide access after all.
+    ...(orderNamespaces || tenantNamespaces ? { scope: { orderNamespaces: orderNamespaces ?? [], tenantNamespaces: tenantNamespaces ?? [] } } : {}),
     resyncIntervalMs: 300_000,
+    hubs: {
+      enabled: env.OSAC_VM_HUB_REGISTRY ?? "off",
+      secretsNamespace: flags["hub-secrets-namespace"] ?? env.OSAC_VM_HUB_SECRETS_NAMESPACE ?? env.POD_NAMESPACE ?? "osac-vm-gitops",
+      probeIntervalMs: flags["hub-probe-interval-seconds"] === undefined ? 30_000 : Math.round(Number(flags["hub-probe-interval-seconds"]) * 1000),
+    },
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }
 
 export function describeControllerConfigErrors(error: z.ZodError): string[] {
-  const names: Record<string, string> = { databaseUrl: "DATABASE_URL", metricsPort: "--metrics-port", concurrency: "--concurrency", logLevel: "--log-level / LOG_LEVEL" };
-  return error.issues.map((issue) => `${names[String(issue.path[0])] ?? issue.path.join(".")}: ${issue.message}`);
+  const names: Record<string, string> = {
+    databaseUrl: "DATABASE_URL",
+    metricsPort: "--metrics-port",
+    concurrency: "--concurrency",
+    logLevel: "--log-level / LOG_LEVEL",
+    "scope.orderNamespaces": "--order-namespaces",
+    "scope.tenantNamespaces": "--tenant-namespaces",
+    "hubs.enabled": "OSAC_VM_HUB_REGISTRY",
+    "hubs.secretsNamespace": "--hub-secrets-namespace / OSAC_VM_HUB_SECRETS_NAMESPACE",
+    "hubs.probeIntervalMs": "--hub-probe-interval-seconds",
+  };
+  return error.issues.map((issue) => {
+    const flag = names[issue.path.slice(0, 2).join(".")] ?? names[String(issue.path[0])];
+    const item = flag && issue.path.length > 2 ? ` entry ${Number(issue.path[2]) + 1}` : "";
+    return `${flag ? flag + item : issue.path.join(".")}: ${issue.message}`;
+  });
 }

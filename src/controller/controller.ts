@@ -1,12 +1,13 @@
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
 import { KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { Logger } from "../platform/logger.ts";
+import { probeServer } from "../platform/probe-server.ts";
 // Not the database index: it re-exports both backends' sessions, which would load PGlite and pg.
 import { createObservationClock } from "../platform/database/observation-clock.ts";
 import { openStatusStore } from "../platform/database/open-status-store.ts";
 import type { StatusStore } from "../platform/database/status-store.ts";
+import { HubRegistryController } from "../hubs/hub-registry-controller.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
@@ -59,7 +60,19 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     logger,
     onOrderKey: (key) => queue?.add(key),
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
+    ...(config.scope ? { scope: config.scope } : {}),
   });
+  const hubRegistry = config.hubs.enabled
+    ? new HubRegistryController({
+        kubeConfig: access.kubeConfig,
+        rest,
+        logger,
+        secretsNamespace: config.hubs.secretsNamespace,
+        probeIntervalMs: config.hubs.probeIntervalMs,
+        ...(config.scope ? { orderNamespaces: config.scope.orderNamespaces } : {}),
+        onWatchRestart: (watch) => metrics.watchRestarts.inc({ watch: `hub-${watch}` }),
+      })
+    : undefined;
   const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
 
   const startQueue = () => {
@@ -71,14 +84,15 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     });
     queue.start();
     for (const key of cache.orderKeys()) queue.add(key);
+    hubRegistry?.startLeading();
   };
   const stopQueue = async () => {
     const current = queue;
     queue = undefined;
-    await current?.shutdown();
+    await Promise.all([current?.shutdown(), hubRegistry?.stopLeading()]);
   };
 
-  await cache.start();
+  await Promise.all([cache.start(), hubRegistry?.start()]);
   const elector = config.leaderElection.enabled
     ? new LeaderElector({
         kubeConfig: access.kubeConfig,
@@ -115,13 +129,16 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
   }, config.resyncIntervalMs);
   resync.unref();
 
-  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
+  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !cache.synced || hubRegistry?.synced === false ? "caches have not synced" : !migrated ? "status database not migrated yet" : undefined) });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled }, "Started the controller");
+  logger.info(
+    { metricsPort, backend: store.backend, leaderElection: config.leaderElection.enabled, hubRegistry: config.hubs.enabled, ...(config.scope ?? { scope: "cluster" }) },
+    "Started the controller",
+  );
 
   return {
     metricsPort,
@@ -133,6 +150,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
       await stopQueue();
       await elector?.stop();
       await cache.stop();
+      await hubRegistry?.stop();
       await sink.close();
       await migration.catch(() => {});
       await closeStore(store);
@@ -150,23 +168,4 @@ async function closeStore(store: StatusStore): Promise<void> {
   } catch {
     // The process is stopping; a database that is already gone has nothing left to flush.
   }
-}
-
-function probeServer(deps: { metrics: ControllerMetrics; ready: () => string | undefined }): Server {
-  return createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (path === "/healthz") return void response.writeHead(200, { "content-type": "text/plain" }).end("ok");
-    if (path === "/readyz") {
-      const reason = deps.ready();
-      return void response.writeHead(reason ? 503 : 200, { "content-type": "text/plain" }).end(reason ? `not ready: ${reason}` : "ok");
-    }
-    if (path === "/metrics") {
-      deps.metrics.registry.metrics().then(
-        (text) => response.writeHead(200, { "content-type": deps.metrics.registry.contentType }).end(text),
-        () => response.writeHead(500).end(),
-      );
-      return;
-    }
-    response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-  });
 }

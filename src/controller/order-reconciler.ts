@@ -95,6 +95,14 @@ export class OrderReconciler {
     let blocked: BlockedChange | undefined;
     let requeueAfterMs: number | undefined;
 
+    // Namespace-scoped: children outside the tenant namespaces are neither seen nor writable. Say
+    // so in the status; apply nothing, delete nothing, and keep any finalizer (the children stay).
+    if (childrenNamespace && !this.deps.cache.watchesTenantNamespace(childrenNamespace)) {
+      const message = `the tenant namespace ${childrenNamespace} is not one this controller watches (--tenant-namespaces ${this.deps.cache.tenantNamespaces?.join(",")}); add it to the chart's controller.watchNamespaces.tenants`;
+      await this.writeStatus(raw, order, [message, ...validation.errors.map(formatFieldError)], childrenNamespace, undefined, observedAt, "TenantNamespaceNotWatched");
+      return;
+    }
+
     if (managedBy === "controller" && childrenNamespace) {
       if (raw.metadata.deletionTimestamp) {
         this.recent.forget(raw.metadata.uid ?? "");
@@ -198,7 +206,15 @@ export class OrderReconciler {
     }
   }
 
-  private async writeStatus(raw: RawObject, order: Order | undefined, errors: string[], childrenNamespace: string | undefined, blocked: BlockedChange | undefined, observedAt: Date): Promise<void> {
+  private async writeStatus(
+    raw: RawObject,
+    order: Order | undefined,
+    errors: string[],
+    childrenNamespace: string | undefined,
+    blocked: BlockedChange | undefined,
+    observedAt: Date,
+    notAcceptedReason = "InvalidParameters",
+  ): Promise<void> {
     const name = raw.metadata.name ?? "";
     const namespace = raw.metadata.namespace ?? "";
     const observation = childrenNamespace ? observeChildren(this.deps.cache, childrenNamespace, name) : { live: [] };
@@ -216,7 +232,7 @@ export class OrderReconciler {
     const previous = raw.status as OrderStatus | undefined;
     const status = computeOrderStatus({
       order: facts,
-      acceptance: errors.length === 0 ? { accepted: true } : { accepted: false, reason: "InvalidParameters", message: errors.join("\n") },
+      acceptance: errors.length === 0 ? { accepted: true } : { accepted: false, reason: notAcceptedReason, message: errors.join("\n") },
       children: childObservations(expected, observation.live),
       ...(observation.virtualMachine ? { virtualMachine: observation.virtualMachine } : {}),
       ...(observation.virtualMachineInstance ? { virtualMachineInstance: observation.virtualMachineInstance } : {}),

@@ -15,6 +15,18 @@ export const SyncWave = {
 
 export const ARGO_SYNC_WAVE = "argocd.argoproj.io/sync-wave";
 export const ARGO_SYNC_OPTIONS = "argocd.argoproj.io/sync-options";
+export const ARGO_COMPARE_OPTIONS = "argocd.argoproj.io/compare-options";
+
+/**
+ * Objects that hold data (the tenant Namespace, the root-disk DataVolume) outlive their file in
+ * Git (docs/adr/0019-argocd-sync-health-deletion.md): Argo CD neither prunes them when the file
+ * goes (`Prune=false`) nor deletes them with the Application (`Delete=false`), and once they are
+ * no longer in Git they do not hold the Application OutOfSync (`IgnoreExtraneous`).
+ */
+export const KEEP_WHEN_REMOVED_FROM_GIT = {
+  [ARGO_SYNC_OPTIONS]: "Prune=false,Delete=false",
+  [ARGO_COMPARE_OPTIONS]: "IgnoreExtraneous",
+} as const;
 export const CDI_DELETE_AFTER_COMPLETION = "cdi.kubevirt.io/storage.deleteAfterCompletion";
 export const PART_OF = "osac";
 

@@ -1,5 +1,5 @@
 import { Annotations, Labels, PRODUCT } from "../api/well-known.ts";
-import { ARGO_SYNC_OPTIONS, ARGO_SYNC_WAVE, PART_OF, SyncWave } from "./gitops-metadata.ts";
+import { ARGO_SYNC_WAVE, KEEP_WHEN_REMOVED_FROM_GIT, PART_OF, SyncWave } from "./gitops-metadata.ts";
 
 export interface TenantNamespaceInput {
   readonly name: string;
@@ -11,7 +11,8 @@ export interface TenantNamespaceInput {
  * The tenant Namespace's metadata (gitops profile). Labelled for the DataVolume webhook's namespace
  * selector; the tenant is named in an annotation (a tenant name need not be a valid label value).
  * Argo CD never prunes or deletes it: removing the last order from Git must not delete a
- * namespace that may hold disks and objects that were not rendered here.
+ * namespace that may hold disks and objects that were not rendered here; once it is no longer in
+ * Git it does not hold the Application OutOfSync.
  */
 export function tenantNamespaceMetadata(input: TenantNamespaceInput) {
   return {
@@ -21,7 +22,7 @@ export function tenantNamespaceMetadata(input: TenantNamespaceInput) {
       [Annotations.tenant]: input.tenant,
       [Annotations.orderNamespace]: input.orderNamespace,
       [ARGO_SYNC_WAVE]: SyncWave.namespace,
-      [ARGO_SYNC_OPTIONS]: "Prune=false,Delete=false",
+      ...KEEP_WHEN_REMOVED_FROM_GIT,
     },
   };
 }

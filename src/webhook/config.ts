@@ -54,6 +54,11 @@ export const WebhookConfigSchema = z
     rollout: z
       .object({ mode: z.enum(["controller", "gitops"]), percent: z.number().int().min(0).max(100) })
       .optional(),
+    /**
+     * OSAC_VM_HUB_REGISTRY=on: new orders are placed on a registered Hub at admission
+     * (docs/adr/0024-hub-registry-and-placement.md). off (default): single-cluster mode.
+     */
+    hubPlacement: z.enum(["on", "off"], { message: "must be on or off" }).transform((value) => value === "on"),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
     maxBodyBytes: z.number().int().positive(),
     maxConversionBodyBytes: z.number().int().positive(),
@@ -91,7 +96,7 @@ export interface WebhookFlags {
 /**
  * Builds the config from flags and environment. Environment:
  * CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_DEFAULT_IMAGE_SOURCE, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops),
- * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), OSAC_VM_TEMPLATE_NAMESPACE,
+ * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), OSAC_VM_HUB_REGISTRY (on|off), OSAC_VM_TEMPLATE_NAMESPACE,
  * OSAC_VM_SSVIRT_CATALOG_ID, KUBECONFIG, LOG_LEVEL.
  */
 export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<string, string | undefined>>) {
@@ -115,6 +120,7 @@ export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<str
     ...(flags.templates ? { templateFiles: flags.templates } : {}),
     templateNamespace,
     ssvirtCatalogId: env.OSAC_VM_SSVIRT_CATALOG_ID || defaultCatalogId(templateNamespace),
+    hubPlacement: env.OSAC_VM_HUB_REGISTRY ?? "off",
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
     maxBodyBytes: MAX_BODY_BYTES,
     maxConversionBodyBytes: MAX_CONVERSION_BODY_BYTES,
@@ -138,6 +144,7 @@ export function describeConfigErrors(error: z.ZodError): string[] {
     logLevel: "--log-level / LOG_LEVEL",
     templateNamespace: "--template-namespace / OSAC_VM_TEMPLATE_NAMESPACE",
     ssvirtCatalogId: "OSAC_VM_SSVIRT_CATALOG_ID",
+    hubPlacement: "OSAC_VM_HUB_REGISTRY",
   };
   return error.issues.map((issue) => {
     const key = String(issue.path[0] ?? "");

@@ -33,6 +33,19 @@ export class WebhookMetrics {
     registers: [this.registry],
   });
 
+  readonly hubPlacements = new Counter({
+    name: "osac_vm_webhook_hub_placements_total",
+    help: "New orders placed on a hub at admission (dry runs excluded), by hub.",
+    labelNames: ["hub"] as const,
+    registers: [this.registry],
+  });
+  readonly hubWatchRestarts = new Counter({
+    name: "osac_vm_webhook_hub_watch_restarts_total",
+    help: "Restarts of the hub registry's watches (Hubs, orders), by watch.",
+    labelNames: ["watch"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "osac_vm_webhook_" });
   }

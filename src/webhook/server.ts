@@ -18,6 +18,7 @@ import type { WebhookConfig } from "./config.ts";
 import { reviewConversion } from "./conversion/review.ts";
 import { createOperationsApp } from "./http/operations-app.ts";
 import { createReviewDispatcher } from "./http/review-endpoints.ts";
+import { recordingPlacements, watchedHubRegistry } from "./hub-registry-source.ts";
 import { WebhookMetrics } from "./metrics.ts";
 import { standaloneStorageClasses, watchedStorageClasses, type StorageClassSource } from "./storage-class-source.ts";
 
@@ -49,11 +50,14 @@ export interface WebhookInputs {
 
 export async function startWebhook(config: WebhookConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger, inputs: WebhookInputs = {}): Promise<RunningWebhook> {
   const metrics = new WebhookMetrics();
+  const access = detectClusterAccess(env, config.kubeconfig);
+  if (config.hubPlacement && access.mode === "standalone") {
+    throw new Error(`OSAC_VM_HUB_REGISTRY=on needs the management cluster (it watches Hubs and orders): ${access.reason}`);
+  }
   const dev = config.tls.mode === "dev" ? generateDevCertificate() : undefined;
   const certificatePaths: CertificatePaths = dev ?? (config.tls as CertificatePaths);
   const tlsOptions = loadCertificate(certificatePaths);
 
-  const access = detectClusterAccess(env, config.kubeconfig);
   const storageClasses: StorageClassSource =
     access.mode === "cluster" ? watchedStorageClasses(access.kubeConfig, logger, metrics) : standaloneStorageClasses();
   if (access.mode === "standalone") {
@@ -69,9 +73,11 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   const catalog = () => catalogSource.catalog();
   const quota =
     access.mode === "cluster" ? watchedQuotas({ kubeConfig: access.kubeConfig, rest: rest!, logger, catalog, onRestart: () => metrics.watchRestarts.inc() }) : undefined;
+  const hubs = config.hubPlacement && access.mode === "cluster" ? watchedHubRegistry(access.kubeConfig, logger, metrics) : undefined;
 
   const deps: AdmissionDeps = {
     storageClasses,
+    ...(hubs ? { hubs } : {}),
     managedBy: { defaultMode: config.managedByDefault, ...(config.rollout ? { rollout: config.rollout } : {}) },
     ...(config.envStorageClass ? { envStorageClass: config.envStorageClass } : {}),
     ...(config.imageSourceDefault ? { imageSourceDefault: config.imageSourceDefault } : {}),
@@ -83,7 +89,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   const dispatch = createReviewDispatcher(
     {
       admission: {
-        [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: (request) => mutateOrder(request, deps) },
+        [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: recordingPlacements((request) => mutateOrder(request, deps), hubs) },
         [WEBHOOK_PATHS.validateOrders]: { name: "validate-virtualmachines", handle: (request) => validateOrderAdmission(request, deps) },
         [WEBHOOK_PATHS.mutateDataVolumes]: { name: "mutate-datavolumes", handle: (request) => mutateDataVolume(request, deps) },
         [WEBHOOK_PATHS.validateKubeVirtVirtualMachines]: { name: "validate-kubevirt-virtualmachines", handle: (request) => validateVirtualMachineQuota(request, deps) },
@@ -102,7 +108,15 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       // The catalog gates readiness (an order naming a catalog template would otherwise be refused
       // as unknown); the quota watches do not: before they sync, requests pass with a warning.
       notReadyReason: () =>
-        shuttingDown ? "shutting down" : !storageClasses.synced ? "StorageClass watch has not synced yet" : !catalogSource.synced ? "Template watch has not synced yet" : undefined,
+        shuttingDown
+          ? "shutting down"
+          : !storageClasses.synced
+            ? "StorageClass watch has not synced yet"
+            : hubs && !hubs.synced
+              ? "hub registry watches (Hubs, orders) have not synced yet"
+              : !catalogSource.synced
+                ? "Template watch has not synced yet"
+                : undefined,
       notes: () => [
         ...(access.mode === "standalone" ? [`standalone: no cluster access (${access.reason}); storage class only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS; quotas not checked`] : []),
         catalogSource.describe(),
@@ -139,6 +153,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       );
 
   await storageClasses.start();
+  await hubs?.start();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.bindAddress, () => resolve());
@@ -147,7 +162,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
   // After listening: listing orders may need this very webhook's conversion endpoint.
   await catalogSource.start();
   await quota?.start();
-  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode, catalog: catalogSource.describe() }, "Started the webhook server");
+  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode, hubPlacement: config.hubPlacement, catalog: catalogSource.describe() }, "Started the webhook server");
 
   return {
     port,
@@ -166,6 +181,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       await catalogSource.stop();
       await quota?.stop();
       rest?.close();
+      await hubs?.stop();
       if (dev) rmSync(dev.directory, { recursive: true, force: true });
       logger.info("Stopped the webhook server");
     },

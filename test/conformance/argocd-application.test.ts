@@ -27,13 +27,26 @@ const schemas = {
 
 describe("examples/argocd against Argo CD's CRDs", () => {
   const docs = examples();
+  const argoDocs = docs.filter((d) => d.doc.kind !== "ConfigMap");
 
-  it("GIVEN the examples THEN there is an Application for rendered output and every document is an Argo CD kind", () => {
-    expect(docs.map((d) => `${d.file}:${d.doc.kind}`)).toEqual(["application.yaml:Application", "application.yaml:AppProject", "chart-application.yaml:Application"]);
-    for (const { doc } of docs) expect(doc.apiVersion).toBe("argoproj.io/v1alpha1");
+  it("GIVEN the examples THEN there is an Application for rendered output, the health-check fragment of argocd-cm, and every other document is an Argo CD kind", () => {
+    expect(docs.map((d) => `${d.file}:${d.doc.kind}`)).toEqual([
+      "application.yaml:Application",
+      "application.yaml:AppProject",
+      "argocd-cm-health.yaml:ConfigMap",
+      "chart-application.yaml:Application",
+    ]);
+    for (const { doc } of argoDocs) expect(doc.apiVersion).toBe("argoproj.io/v1alpha1");
+    const fragment = docs.find((d) => d.doc.kind === "ConfigMap")!.doc;
+    expect(fragment.metadata).toEqual({ name: "argocd-cm", namespace: "argocd" });
+    expect(Object.keys(fragment.data).sort()).toEqual([
+      "resource.customizations.health.cdi.kubevirt.io_DataVolume",
+      "resource.customizations.health.cloudkit.openshift.io_VirtualMachine",
+      "resource.customizations.health.kubevirt.io_VirtualMachine",
+    ]);
   });
 
-  it.each(docs.map((d) => [`${d.file} ${d.doc.kind} ${d.doc.metadata?.name}`, d.doc] as const))("GIVEN %s THEN it validates against its CRD schema", (_name, doc) => {
+  it.each(argoDocs.map((d) => [`${d.file} ${d.doc.kind} ${d.doc.metadata?.name}`, d.doc] as const))("GIVEN %s THEN it validates against its CRD schema", (_name, doc) => {
     const validate = schemas[doc.kind as keyof typeof schemas]();
     const valid = validate(doc);
     expect(valid, describeErrors(validate)).toBe(true);

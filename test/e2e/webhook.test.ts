@@ -57,7 +57,7 @@ beforeAll(async () => {
   namespaces.push(ordersNs, tenantNs);
   const caBundle = Buffer.from(webhook.caPem).toString("base64");
   const scope = { namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [ordersNs, tenantNs] }] } };
-  const orderRule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1", "v1beta1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"] };
+  const orderRule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"] };
   await admissionApi.createMutatingWebhookConfiguration({
     body: {
       metadata: { name: CONFIG_NAME },
@@ -165,6 +165,22 @@ describe("kubectl apply meets the webhook", () => {
     expect(typed.spec).not.toHaveProperty("templateParameters", text);
     const alpha = await readOrder("vm-convert", "v1alpha1");
     expect(alpha.spec.templateParameters).toBe(text);
+  });
+
+  it("GIVEN orders written as v1beta1 THEN the webhook checks and mutates them as it does v1alpha1 ones", async () => {
+    const beta = (name: string, virtualMachine: Record<string, unknown>) => {
+      const { spec: _spec, ...rest } = order(name, {});
+      return { ...rest, apiVersion: "cloudkit.openshift.io/v1beta1", spec: { templateID: "cloudkit.templates.ocp_virt_vm", virtualMachine } };
+    };
+    const invalid = await kubectl(["apply", "-f", "-"], yaml.dump(beta("vm-beta-invalid", { cpuCores: 2, memory: "lots" })));
+    expect(invalid.code).not.toBe(0);
+    expect(invalid.stderr).toContain('admission webhook "orders.validate.osac-vm-gitops.cloudkit.openshift.io" denied the request');
+    expect(invalid.stderr).toMatch(/memory: .*\(got "lots"\)/);
+    const valid = await kubectl(["apply", "-f", "-"], yaml.dump(beta("vm-beta-valid", { cpuCores: 4, memory: "4Gi" })));
+    expect(valid.stderr).toBe("");
+    const stored = await readOrder("vm-beta-valid");
+    expect(stored.metadata.annotations["cloudkit.openshift.io/managed-by"]).toBe("aap");
+    expect(JSON.parse(stored.spec.templateParameters)).toMatchObject({ cpu_cores: "4", memory: "4Gi", storage_class: "standard" });
   });
 
   it("GIVEN a DataVolume without a class in a tenant namespace THEN it gets the cluster's default class", async () => {

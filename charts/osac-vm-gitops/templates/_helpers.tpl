@@ -152,10 +152,15 @@ affinity:
 {{ toYaml .Values.networkPolicy.egress }}
 {{- end -}}
 
-{{/* The only rule of the order webhooks: the project's CRD, both served versions. */}}
+{{/*
+The only rule of the order webhooks: the project's CRD, named at its storage version v1alpha1 only.
+With matchPolicy: Equivalent the API server converts a v1beta1 request to v1alpha1 (through the
+conversion webhook) and sends that, so every order is checked by the same decisions; naming v1beta1
+too would send v1beta1 objects, which the decisions do not read (they would pass unchecked).
+*/}}
 {{- define "osac-vm-gitops.orderRule" -}}
 - apiGroups: ["cloudkit.openshift.io"]
-  apiVersions: ["v1alpha1", "v1beta1"]
+  apiVersions: ["v1alpha1"]
   resources: ["virtualmachines"]
   operations: ["CREATE", "UPDATE"]
   scope: Namespaced

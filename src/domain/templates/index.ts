@@ -23,4 +23,4 @@ export { isFloatingImage, parseImageReference, type ImageReference } from "./ima
 export { describeJsonSyntaxError, findJsonSyntaxError, type JsonSyntaxError } from "./json-syntax.ts";
 export { normalizedParameters, type NormalizedValue } from "./normalized.ts";
 export { decodeParameterObject } from "./parameter-object.ts";
-export { parseTemplateParameters, readTemplateParameters, whyNotAParameterObject, type ParameterReading } from "./parse.ts";
+export { parseTemplateParameters, readDecodedParameters, readTemplateParameters, whyNotAParameterObject, type ParameterReading } from "./parse.ts";

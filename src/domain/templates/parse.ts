@@ -83,7 +83,12 @@ export interface ParameterReading {
 export function readTemplateParameters(templateId: string, templateParameters: string | undefined, names: readonly ParameterName[]): ParameterReading | undefined {
   if (!isKnownTemplateId(templateId)) return undefined;
   const raw = decodeParameterObject(templateParameters);
-  if (raw === undefined) return undefined;
+  return raw === undefined ? undefined : readDecodedParameters(templateId, raw, names);
+}
+
+/** As `readTemplateParameters`, for a parameters object the caller has decoded already (`decodeParameterObject`). */
+export function readDecodedParameters(templateId: string, raw: Readonly<Record<string, unknown>>, names: readonly ParameterName[]): ParameterReading | undefined {
+  if (!isKnownTemplateId(templateId)) return undefined;
   const given: Given = {};
   const invalid: ParameterName[] = [];
   for (const name of names) {

@@ -112,4 +112,7 @@ const PLURALS: Record<string, string> = {
   VirtualMachine: "virtualmachines",
   VirtualMachineInstance: "virtualmachineinstances",
   Lease: "leases",
+  ResourceQuota: "resourcequotas",
+  LimitRange: "limitranges",
+  NetworkPolicy: "networkpolicies",
 };

@@ -3,7 +3,7 @@ import { Labels } from "../../api/well-known.ts";
 import { firmwareUuid } from "../../domain/firmware-uuid.ts";
 import { childNames } from "../../domain/naming.ts";
 import type { Order } from "../../domain/order.ts";
-import { CDI_DELETE_AFTER_COMPLETION, SyncWave, childMetadata } from "../gitops-metadata.ts";
+import { CDI_DELETE_AFTER_COMPLETION, KEEP_WHEN_REMOVED_FROM_GIT, SyncWave, childMetadata } from "../gitops-metadata.ts";
 import type { Profile } from "../profile.ts";
 import { CloudInitSecret } from "./cloud-init-secret.ts";
 import { KubeVirtVm } from "./kubevirt-vm.ts";
@@ -52,7 +52,7 @@ export class VmOrder extends Construct {
       name: names.rootDisk,
       namespace,
       metadata: gitops
-        ? { ...workloadMetadata, annotations: { ...workloadMetadata.annotations, [CDI_DELETE_AFTER_COMPLETION]: "false" } }
+        ? { ...workloadMetadata, annotations: { ...workloadMetadata.annotations, [CDI_DELETE_AFTER_COMPLETION]: "false", ...KEEP_WHEN_REMOVED_FROM_GIT } }
         : workloadMetadata,
       image: parameters.imageSource,
       size: parameters.diskSize,

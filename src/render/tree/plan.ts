@@ -10,17 +10,17 @@ import { digest } from "./rendered-file.ts";
  * Bump when the rendered output for unchanged input changes (new fields, new defaults): files
  * carry the digest of their input including this, so a bump re-renders every order.
  */
-export const RENDER_REVISION = 1;
+export const RENDER_REVISION = 2;
 
 /** What a planned file is rendered from. */
 export type PlannedSource = { readonly kind: "order"; readonly order: RenderableOrder } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };
 
 /** A file the render should produce; it is rendered only when missing or stale. */
-export interface PlannedFile {
+export interface PlannedFile<S = PlannedSource> {
   readonly path: string;
   readonly description: string;
   readonly inputDigest: string;
-  readonly source: PlannedSource;
+  readonly source: S;
 }
 
 /** Every file for these orders, sorted by path. Pure: renders nothing. */

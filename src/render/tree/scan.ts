@@ -19,6 +19,8 @@ export interface OwnedFiles {
 export interface ScanOptions {
   /** Also hash each body against its header's digest (`--check`: the bytes are in memory anyway). */
   readonly verifyBodies?: boolean;
+  /** Which relative paths the writer owns (default: the orders' layout, `isLayoutPath`). */
+  readonly isOwnedPath?: (relativePath: string) => boolean;
 }
 
 const SCAN_CONCURRENCY = 32;
@@ -35,7 +37,7 @@ export function scanOwnedFiles(outDir: string, options: ScanOptions = {}): Promi
       if (!directory.isDirectory()) continue;
       for (const entry of listDirectory(join(outDir, directory.name))) {
         const path = `${directory.name}/${entry.name}`;
-        if (entry.isFile() && isLayoutPath(path)) paths.push(path);
+        if (entry.isFile() && (options.isOwnedPath ?? isLayoutPath)(path)) paths.push(path);
       }
     }
   } catch (error) {

@@ -7,7 +7,7 @@ import { listDirectory, type OwnedFile, type OwnedFiles } from "./scan.ts";
 import { prepareDirectories } from "./write-targets.ts";
 
 /** Renders one planned file's objects; `previousFile` is the file as it is now, if any (sealing reuses its ciphertext). */
-export type SourceRenderer = (source: PlannedSource, previousFile: string | undefined) => KubeObject[];
+export type SourceRenderer<S = PlannedSource> = (source: S, previousFile: string | undefined) => KubeObject[];
 
 /** How far a long step is: rendering stale files, then writing and removing files. */
 export interface SyncProgress {
@@ -16,11 +16,11 @@ export interface SyncProgress {
   readonly total: number;
 }
 
-export interface SyncOptions {
+export interface SyncOptions<S = PlannedSource> {
   /** Write nothing; report what differs. */
   readonly check: boolean;
   /** Loaded only when some file must be rendered (cdk8s costs start-up time). */
-  readonly loadRenderer: () => Promise<SourceRenderer>;
+  readonly loadRenderer: () => Promise<SourceRenderer<S>>;
   readonly onProgress?: (progress: SyncProgress) => void;
 }
 
@@ -43,12 +43,12 @@ export interface SyncReport {
  * "intact" also means the body matches its digest and the header is the one this render writes,
  * so a hand edit is caught without rendering every order.
  */
-export async function syncTree(
+export async function syncTree<S = PlannedSource>(
   outDir: string,
-  planned: readonly PlannedFile[],
+  planned: readonly PlannedFile<S>[],
   existing: OwnedFiles,
   removed: readonly string[],
-  options: SyncOptions,
+  options: SyncOptions<S>,
 ): Promise<SyncReport> {
   const changed: string[] = [];
   const writes: { path: string; content: string }[] = [];
@@ -88,7 +88,7 @@ export async function syncTree(
   return { changed, removed: [...removed], unchanged, rendered: stale.length, filesRead };
 }
 
-function isUpToDate(file: PlannedFile, current: OwnedFile | undefined, check: boolean): boolean {
+function isUpToDate<S>(file: PlannedFile<S>, current: OwnedFile | undefined, check: boolean): boolean {
   if (current?.header.inputDigest !== file.inputDigest || !sizeIntact(current.header, current.bytes)) return false;
   if (!check) return true;
   const { header, verified } = current;

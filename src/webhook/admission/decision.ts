@@ -60,6 +60,13 @@ export function denyBadRequest(message: string): AdmissionDecision {
   return { allowed: false, warnings: [], status: { code: HTTP_BAD_REQUEST, reason: "BadRequest", message } };
 }
 
+export const HTTP_SERVICE_UNAVAILABLE = 503;
+
+/** A request this webhook cannot decide yet (its caches have not synced): the client may retry. */
+export function denyUnavailable(message: string): AdmissionDecision {
+  return { allowed: false, warnings: [], status: { code: HTTP_SERVICE_UNAVAILABLE, reason: "ServiceUnavailable", message } };
+}
+
 export interface ExpectedResource {
   readonly group: string;
   readonly version: string;

@@ -2,6 +2,7 @@ import { Annotations, Labels, ORDER_KIND, type ManagedBy } from "../../api/well-
 import { formatFieldError } from "../../domain/field-error.ts";
 import { managedByFor, rolloutKey } from "../../domain/rollout.ts";
 import { allow, denyInvalid, isBeingDeleted, isObject, objectAt, stringAt, unexpectedResource, type JsonObject } from "./decision.ts";
+import { hubEdit } from "./hub-placement.ts";
 import { pointer } from "./json-patch.ts";
 import { decodeParameterObject } from "../../domain/templates/index.ts";
 import { appendParameter } from "./parameters-text.ts";
@@ -34,6 +35,8 @@ const LEGACY_MANAGED_BY: ManagedBy = "aap";
  * - `image_source`, when absent and the operator set OSAC_VM_DEFAULT_IMAGE_SOURCE (a pinned image):
  *   on CREATE that image; on UPDATE the stored order's. Unset, orders keep the role's default.
  *
+ * - `cloudkit.openshift.io/hub` when hub placement is on: see `hubEdit` (hub-placement.ts).
+ *
  * The patch addresses the raw incoming object only where it adds or replaces, so unknown fields
  * survive; applied and re-submitted (reinvocation), the order yields no patch.
  */
@@ -50,14 +53,20 @@ export function mutateOrder(request: AdmissionRequest, deps: AdmissionDeps): Adm
   const managedBy = managedByOperation(request, object, deps);
   if (managedBy) patch.push(managedBy);
 
-  const parameters = request.operation === "CREATE" ? defaultParameters(object, deps) : keepParameters(object, request.oldObject, deps);
+  const editable = editableParameters(object);
+  const parameters = request.operation === "CREATE" ? defaultParameters(editable, deps) : keepParameters(editable, request.oldObject, deps);
   if (parameters.kind === "no-class") {
     const name = stringAt(object.metadata, "name") || stringAt(object.metadata, "generateName") || request.name || "";
     const message = formatFieldError({ field: STORAGE_CLASS_FIELD, message: `is not set and there is no class to default to; ${NO_STORAGE_CLASS_FIXES}` });
     return denyInvalid(ORDER_KIND, name, [message]);
   }
   if (parameters.kind === "set") patch.push(parameters.operation);
-  return allow(parameters.kind === "set" ? parameters.warnings : [], patch);
+  const annotationsExist = isObject(objectAt(object, "metadata")?.["annotations"]) || managedBy !== undefined;
+  const hub = hubEdit(request, object, deps, annotationsExist, editable?.members);
+  if (hub.kind === "deny") return hub.decision;
+  if (hub.kind === "set") patch.push(...hub.operations);
+  const decision = allow(parameters.kind === "set" ? parameters.warnings : [], patch);
+  return hub.kind === "set" && hub.reservation ? { ...decision, reservation: hub.reservation } : decision;
 }
 
 function managedByOperation(request: AdmissionRequest, object: JsonObject, deps: AdmissionDeps): JsonPatchOperation | undefined {
@@ -104,7 +113,12 @@ const NONE: ParameterEdit = { kind: "none" };
  * the role's template family, and a text that is absent or a JSON object (anything else is denied
  * by validation, and nothing is edited).
  */
-function editableParameters(object: JsonObject): { readonly text: string | undefined; readonly members: Readonly<Record<string, unknown>> } | undefined {
+interface EditableParameters {
+  readonly text: string | undefined;
+  readonly members: Readonly<Record<string, unknown>>;
+}
+
+function editableParameters(object: JsonObject): EditableParameters | undefined {
   const spec = objectAt(object, "spec");
   if (!spec || !hasStorageClassParameter(spec["templateID"])) return undefined;
   const text = spec["templateParameters"];
@@ -132,8 +146,7 @@ function appendParameters(text: string | undefined, additions: readonly (readonl
  * settings later never changes an existing VM. Only a missing member is filled in; a member that
  * is present (null included) is the client's.
  */
-function defaultParameters(object: JsonObject, deps: AdmissionDeps): ParameterEdit {
-  const editable = editableParameters(object);
+function defaultParameters(editable: EditableParameters | undefined, deps: AdmissionDeps): ParameterEdit {
   if (!editable) return NONE;
   const additions: [string, string][] = [];
   const warnings: string[] = [];
@@ -154,8 +167,7 @@ function defaultParameters(object: JsonObject, deps: AdmissionDeps): ParameterEd
  * that rewrote the parameters dropped them: `storage_class` always, `image_source` when a default
  * image is configured (both are immutable, so dropping them would be denied).
  */
-function keepParameters(object: JsonObject, oldObject: unknown, deps: AdmissionDeps): ParameterEdit {
-  const editable = editableParameters(object);
+function keepParameters(editable: EditableParameters | undefined, oldObject: unknown, deps: AdmissionDeps): ParameterEdit {
   if (!editable) return NONE;
   const kept = deps.imageSourceDefault === undefined ? [STORAGE_CLASS_PARAMETER] : [STORAGE_CLASS_PARAMETER, IMAGE_SOURCE_PARAMETER];
   const stored = decodeParameterObject(stringAt(objectAt(oldObject, "spec"), "templateParameters")) ?? {};

@@ -1,5 +1,7 @@
 import type { TemplateCatalog } from "../../domain/catalog-order/index.ts";
+import type { HubCandidate } from "../../domain/placement/place.ts";
 import type { ManagedByPolicy } from "../../domain/rollout.ts";
+import type { HubReservation } from "../../hubs/allocation-tally.ts";
 import type { QuotaSource } from "../quota/quota-source.ts";
 
 export type { ManagedByPolicy } from "../../domain/rollout.ts";
@@ -41,6 +43,14 @@ export interface StorageClassView {
   exists(name: string): boolean | undefined;
 }
 
+/** The hub registry as admission sees it (a watched cache, docs/adr/0024-hub-registry-and-placement.md). */
+export interface HubRegistryView {
+  /** The Hub and order watches have listed at least once. */
+  readonly synced: boolean;
+  /** Every registered hub with what is allocated on it now (watched orders plus recent placements). */
+  candidates(): readonly HubCandidate[];
+}
+
 export interface AdmissionDeps {
   readonly storageClasses: StorageClassView;
   readonly managedBy: ManagedByPolicy;
@@ -57,6 +67,11 @@ export interface AdmissionDeps {
   readonly catalog?: () => TemplateCatalog;
   /** ResourceQuotas and what namespaces hold (ADR 29); absent: quotas are not checked. */
   readonly quota?: QuotaSource;
+  /**
+   * Set when hub placement is on (OSAC_VM_HUB_REGISTRY=on): new orders are placed on a hub.
+   * Absent: today's single-cluster mode, nothing is placed.
+   */
+  readonly hubs?: HubRegistryView;
 }
 
 /** One RFC 6902 operation; paths are RFC 6901 pointers into the raw incoming object. */
@@ -82,6 +97,11 @@ export interface AdmissionDecision {
   readonly warnings: readonly string[];
   /** Present exactly when `allowed` is false. */
   readonly status?: AdmissionStatus;
+  /**
+   * A placement to count until the order shows up in the watch. The decision stays pure: the
+   * server records it, and only when the request is not a dry run.
+   */
+  readonly reservation?: HubReservation;
 }
 
 /** `(request, deps) → decision`: pure, no I/O, the same answer on every call (dryRun included). */

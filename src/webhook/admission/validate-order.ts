@@ -16,6 +16,7 @@ import {
   unexpectedResource,
   type JsonObject,
 } from "./decision.ts";
+import { checkHubOnCreate, checkHubOnUpdate } from "./hub-rules.ts";
 import { effectiveOf, effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
 import { checkQuota } from "./quota-check.ts";
 import { compareQuantities, parseQuantity } from "../../domain/quantity/exact-quantity.ts";
@@ -36,12 +37,14 @@ const PARAMETERS_FIELD = "spec.templateParameters";
  * stays updatable (finalizers, labels, annotations); then the update rules: the tenant,
  * `templateID`, `image_source` and `storage_class` are immutable, `disk_size` only grows,
  * `managed-by` cannot be removed (moves between modes are allowed, with a warning for the ones that
- * hand children from one owner to another). An order being deleted is always allowed.
+ * hand children from one owner to another). An order being deleted is always allowed. The hub
+ * annotations follow hub-rules.ts: a hub, once set, never changes.
  *
- * An order naming a catalog template (`openshift.templates.<namespace>.<name>`, ADR 28) has its parameters checked
- * against that Template. A valid order whose spec is new or changed is then checked against its
- * tenant namespace's ResourceQuotas (ADR 29): denied, Forbidden, when its VM's vCPUs, memory or
- * disk would exceed one.
+ * An order naming a catalog template (`openshift.templates.<namespace>.<name>`, ADR 28) has its
+ * parameters checked against that Template. A valid order whose spec is new or changed is then
+ * checked against its tenant namespace's ResourceQuotas (ADR 29): denied, Forbidden, when its VM's
+ * vCPUs, memory or disk would exceed one. Not with hub placement on (ADR 24): the VM then lands in
+ * a hub's namespace, which this cluster's quotas do not govern; the hub's capacity does, at placement.
  */
 export function validateOrderAdmission(request: AdmissionRequest, deps: AdmissionDeps): AdmissionDecision {
   if (request.operation !== "CREATE" && request.operation !== "UPDATE") return allow();
@@ -57,7 +60,7 @@ export function validateOrderAdmission(request: AdmissionRequest, deps: Admissio
   const { errors, warnings, admitted, previous } = oldObject === undefined ? checkCreate(order, deps) : checkUpdate(order, oldObject, deps);
   const name = stringAt(order["metadata"], "name") || request.name || "";
   if (errors.length > 0) return denyInvalid(ORDER_KIND, name, errors.map(formatFieldError), warnings);
-  if (admitted === undefined) return allow(warnings);
+  if (admitted === undefined || deps.hubs !== undefined) return allow(warnings);
   const quota = checkOrderQuota(admitted, previous, deps);
   return quota.allowed ? allow([...warnings, ...quota.warnings]) : denyForbidden(ORDER_KIND, name, quota.message, [...warnings, ...quota.warnings]);
 }
@@ -108,7 +111,8 @@ function checkCreate(order: JsonObject, deps: AdmissionDeps): Findings {
   if (!stringAt(objectAt(objectAt(order, "metadata"), "labels"), Labels.orderUuid)) {
     warnings.push(`${UUID_FIELD}: missing; the VM's firmware UUID derives from namespace/name`);
   }
-  return { errors: result.errors, warnings, ...(result.value ? { admitted: result.value } : {}) };
+  const hub = checkHubOnCreate(order, deps, result.errors.length > 0);
+  return { errors: [...result.errors, ...hub.errors], warnings: [...warnings, ...hub.warnings], ...(result.value ? { admitted: result.value } : {}) };
 }
 
 /**
@@ -149,6 +153,9 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   }
   checkManagedByChange(oldManagedBy, newManagedBy, errors, warnings);
   if (specChanged) checkSpecChange(order, old, before, after, errors);
+  const hub = checkHubOnUpdate(order, old, deps);
+  errors.push(...hub.errors);
+  warnings.push(...hub.warnings);
   if (!specChanged || result.value === undefined) return { errors, warnings };
   const previous = validateAnyOrder(old, catalog).value;
   return { errors, warnings, admitted: result.value, ...(previous ? { previous } : {}) };

@@ -1,5 +1,6 @@
-// Runs helm (through scripts/helm.sh, which finds or installs it) on charts/osac-vm-gitops and
-// parses what it renders. Shared by test/unit/chart/helm-template.test.ts and test/e2e/chart.test.ts.
+// Runs helm (through scripts/helm.sh, which finds it; tests never install it) on
+// charts/osac-vm-gitops and parses what it renders. Shared by the chart suite (test/chart/) and
+// test/e2e/chart.test.ts.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import yaml from "js-yaml";
@@ -16,6 +17,7 @@ export const OPTION_SETS = {
   "datavolume-ignore": ["ci/datavolume-ignore-values.yaml"],
   rollout: ["ci/rollout-values.yaml"],
   "embedded-pvc": ["ci/embedded-pvc-values.yaml"],
+  hubs: ["ci/hubs-values.yaml"],
 } as const satisfies Record<string, readonly string[]>;
 export type OptionSet = keyof typeof OPTION_SETS;
 
@@ -30,7 +32,9 @@ export function helm(args: string[], options: { timeoutMs?: number; env?: Record
     const child = execFile(
       "bash",
       [HELM_SH, ...args],
-      { cwd: REPO, env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      // OSAC_HELM_NO_INSTALL: a missing helm fails at once (ensureHelm says how to get it) instead
+      // of a silent multi-minute `go install` inside a test.
+      { cwd: REPO, env: { ...process.env, OSAC_HELM_NO_INSTALL: "1", ...options.env }, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0, stdout, stderr }),
     );
     if (options.stdin !== undefined) child.stdin!.end(options.stdin);
@@ -39,17 +43,16 @@ export function helm(args: string[], options: { timeoutMs?: number; env?: Record
 }
 
 /**
- * Makes sure helm runs (scripts/helm.sh installs it with `go install` when it is missing, which
- * takes minutes on a fresh machine). Throws — never skips — with what to do when it cannot.
+ * Makes sure helm 3 runs. Tests never install it: without it this throws at once — never skips —
+ * with how to get it.
  */
 export async function ensureHelm(): Promise<string> {
-  const result = await helm(["version", "--short"], { timeoutMs: 15 * 60_000 });
+  const result = await helm(["version", "--short"], { timeoutMs: 30_000 });
   if (result.code !== 0 || !/^v3\./m.test(result.stdout)) {
     throw new Error(
-      "These tests need helm 3 and scripts/helm.sh could not provide it " +
-        `(exit ${result.code}): ${result.stderr.trim().slice(-1500)}\n` +
-        "Get it with: PATH=/usr/local/go/bin:$PATH go install helm.sh/helm/v3/cmd/helm@v3.21.4 " +
-        "(needs Go >= 1.24 and the Go module proxy), or put a helm 3 binary on PATH, or set HELM_BIN=<path>.",
+      `These tests need helm 3, and scripts/helm.sh found none (exit ${result.code}):\n${result.stderr.trim().slice(-1500)}\n` +
+        "Get it with `bash scripts/helm.sh version` (go install of helm v3.21.4 from the Go module proxy, needs Go >= 1.24; " +
+        ".ci/run does this before the suites), or put a helm 3 binary on PATH, or set HELM_BIN=<path>.",
     );
   }
   return result.stdout.trim();

@@ -16,6 +16,14 @@ export interface ControllerProcessOptions {
   readonly databaseUrl?: string;
   readonly logLevel?: string;
   readonly env?: Record<string, string>;
+  /** The CLI command to run (default `controller`; `ssvirt controller` for the SSVirt controller). */
+  readonly command?: readonly string[];
+  /** Arguments after the defaults (later flags win). */
+  readonly extraArgs?: readonly string[];
+  /** The variable that carries `databaseUrl` (default DATABASE_URL; SSVIRT_DATABASE_URL for the SSVirt controller). */
+  readonly databaseEnv?: string;
+  /** How long to wait for the metrics port (default 60 s; embedded PGlite starts slowly on a loaded machine). */
+  readonly startTimeoutMs?: number;
 }
 
 export interface ControllerProcess {
@@ -58,11 +66,24 @@ export async function startControllerProcess(options: ControllerProcessOptions):
     LOG_LEVEL: options.logLevel ?? "debug",
     ...options.env,
   };
-  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  else delete env.DATABASE_URL;
+  const databaseEnv = options.databaseEnv ?? "DATABASE_URL";
+  if (options.databaseUrl) env[databaseEnv] = options.databaseUrl;
+  else delete env[databaseEnv];
   const child = spawn(
     process.execPath,
-    [CLI, "controller", "--metrics-port", "0", "--bind-address", "127.0.0.1", "--data-dir", path.join(dataDir, "db"), "--leader-election-namespace", options.leaseNamespace],
+    [
+      CLI,
+      ...(options.command ?? ["controller"]),
+      "--metrics-port",
+      "0",
+      "--bind-address",
+      "127.0.0.1",
+      "--data-dir",
+      path.join(dataDir, "db"),
+      "--leader-election-namespace",
+      options.leaseNamespace,
+      ...(options.extraArgs ?? []),
+    ],
     { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", logFd] },
   );
   fs.closeSync(logFd);
@@ -93,7 +114,8 @@ export async function startControllerProcess(options: ControllerProcessOptions):
   let metricsPort: number;
   try {
     metricsPort = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the controller ${options.identity} did not start within 60 s; log ${logFile}:\n${readLog().slice(-3000)}`)), 60_000);
+      const timeoutMs = options.startTimeoutMs ?? 60_000;
+      const timer = setTimeout(() => reject(new Error(`the controller ${options.identity} did not start within ${timeoutMs / 1000} s; log ${logFile}:\n${readLog().slice(-3000)}`)), timeoutMs);
       const look = () => {
         const match = /metrics on port (\d+)/.exec(output);
         if (!match) return;

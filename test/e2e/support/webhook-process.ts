@@ -44,7 +44,9 @@ export async function startWebhookProcess(kubeconfigPath: string, env: Record<st
       reject(new Error(`the webhook exited with ${code} before listening; log: ${fs.readFileSync(logFile, "utf8").slice(-2000)}`));
     });
   });
-  child.stdout!.resume();
+  // The JSON log is on stdout: keep it in the log file beside stderr.
+  const stdoutLog = fs.createWriteStream(logFile, { flags: "a" });
+  child.stdout!.pipe(stdoutLog);
   return {
     url: `https://127.0.0.1:${port}`,
     port,
@@ -55,9 +57,10 @@ export async function startWebhookProcess(kubeconfigPath: string, env: Record<st
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
         if (child.exitCode === null) child.kill("SIGKILL");
       }
+      await new Promise<void>((resolve) => stdoutLog.end(() => resolve()));
       fs.closeSync(log);
       fs.rmSync(certificate.directory, { recursive: true, force: true });
     },

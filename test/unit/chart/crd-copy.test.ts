@@ -5,11 +5,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const REPO = join(import.meta.dirname, "../../..");
-const SOURCE = "crds/cloudkit.openshift.io_virtualmachines.yaml";
-const COPY = "charts/osac-vm-gitops/files/crds/cloudkit.openshift.io_virtualmachines.yaml";
+const CRD_FILES = ["cloudkit.openshift.io_virtualmachines.yaml", "gitops.cloudkit.openshift.io_hubs.yaml"];
 
-describe("the chart's copy of the order CRD", () => {
-  it("GIVEN crds/ and the chart THEN the chart's copy is byte-identical", () => {
+describe("the chart's copies of the CRDs", () => {
+  it.each(CRD_FILES)("GIVEN crds/%s and the chart THEN the chart's copy is byte-identical", (file) => {
+    const SOURCE = `crds/${file}`;
+    const COPY = `charts/osac-vm-gitops/files/crds/${file}`;
     const source = readFileSync(join(REPO, SOURCE));
     const copy = readFileSync(join(REPO, COPY));
     if (!source.equals(copy)) {

@@ -39,7 +39,10 @@ describe("the osac-vm executable", () => {
     const run = osacVm(["--help"]);
     expect(run.status).toBe(0);
     const commands = run.stdout.split("\n").filter((line) => /^ {2}[a-z]+ +\S/.test(line));
-    expect(commands.map((line) => line.trim().split(/\s+/)[0])).toEqual(["render", "validate", "webhook", "controller"]);
+    // Every command the executable knows is listed, and nothing else.
+    const known = /known commands are (.*)$/m.exec(osacVm(["no-such-command"]).stderr)?.[1]?.split(", ");
+    expect(known).toContain("render");
+    expect(commands.map((line) => line.trim().split(/\s+/)[0])).toEqual(known);
     const columns = commands.map((line) => line.search(/(?<=^ {2}[a-z]+ +)\S/));
     expect(new Set(columns).size).toBe(1);
   });

@@ -10,6 +10,8 @@ import { KNOWN_TEMPLATE_IDS } from "../../../src/domain/templates/index.ts";
  * hashes it); v1beta1 → v1alpha1 → v1beta1 must be the identity.
  */
 const RUNS = 10_000;
+/** 10,000 runs take seconds; on a loaded machine several times that. A hang guard, not a speed check. */
+const HEAVY_TIMEOUT_MS = 120_000;
 const V1ALPHA1 = "cloudkit.openshift.io/v1alpha1";
 const V1BETA1 = "cloudkit.openshift.io/v1beta1";
 const RESERVED: readonly string[] = Object.values(ConversionAnnotations);
@@ -221,7 +223,7 @@ describe("conversion round trips (property-based)", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, HEAVY_TIMEOUT_MS);
 
   it(`GIVEN ${RUNS} generated v1beta1 objects, odd values and absent fields included, WHEN converted to v1alpha1 and back THEN they are unchanged`, () => {
     fc.assert(
@@ -232,7 +234,7 @@ describe("conversion round trips (property-based)", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, HEAVY_TIMEOUT_MS);
 
   it("GIVEN generated v1alpha1 orders read as v1beta1 WHEN written back through v1beta1 unchanged THEN etcd keeps the original bytes and no conversion annotation", () => {
     fc.assert(

@@ -182,6 +182,18 @@ describe("gitops profile", () => {
     expect(byKind("DataVolume")[0]!.metadata.annotations["cdi.kubevirt.io/storage.deleteAfterCompletion"]).toBe("false");
   });
 
+  it("THEN the DataVolume outlives its file in Git (never pruned or deleted by Argo CD, not OutOfSync once gone) and nothing else does", () => {
+    const annotations = byKind("DataVolume")[0]!.metadata.annotations;
+    expect(annotations["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
+    expect(annotations["argocd.argoproj.io/compare-options"]).toBe("IgnoreExtraneous");
+    for (const kind of ["Secret", "VirtualMachine", "Service"]) {
+      for (const object of byKind(kind)) {
+        expect(object.metadata.annotations, `${kind} ${object.metadata.name}`).not.toHaveProperty(["argocd.argoproj.io/sync-options"]);
+        expect(object.metadata.annotations, `${kind} ${object.metadata.name}`).not.toHaveProperty(["argocd.argoproj.io/compare-options"]);
+      }
+    }
+  });
+
   it("THEN apart from the documented additions the objects equal the role's", () => {
     const strip = (object: Record<string, any>) => {
       const copy = structuredClone(object);
@@ -199,7 +211,7 @@ describe("gitops profile", () => {
     expect((objects as Array<Record<string, any>>).map(strip)).toEqual(expected);
   });
 
-  it("THEN the tenant Namespace is labelled for the webhooks and never pruned by Argo CD", () => {
+  it("THEN the tenant Namespace is labelled for the webhooks, never pruned by Argo CD, and not OutOfSync once its last order is gone", () => {
     const namespace = renderTenantNamespace({ name: NS, tenant: "my-tenant", orderNamespace: "cloudkit-vm-orders" }) as Record<string, any>;
     expect(namespace).toEqual({
       apiVersion: "v1",
@@ -216,6 +228,7 @@ describe("gitops profile", () => {
           "cloudkit.openshift.io/order-namespace": "cloudkit-vm-orders",
           "argocd.argoproj.io/sync-wave": "-1",
           "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+          "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
         },
       },
     });

@@ -4,7 +4,18 @@ import fc from "fast-check";
 import type { RunningWebhook } from "../../../src/webhook/server.ts";
 import { orderCreateReview, request, startTestWebhook } from "../../support/webhook-server.ts";
 
-const BODIES = 100_000;
+/**
+ * Bodies per run: 20,000 in `npm test` (about 10 s of CPU), 100,000 in CI (.ci/run sets
+ * OSAC_FUZZ_BODIES=100000), so a local run stays short and CI keeps the full depth.
+ */
+const BODIES = fuzzBodies(process.env.OSAC_FUZZ_BODIES);
+
+function fuzzBodies(text: string | undefined): number {
+  if (text === undefined) return 20_000;
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`OSAC_FUZZ_BODIES=${text}: must be a positive integer`);
+  return count;
+}
 const IN_FLIGHT = 16;
 const PATHS = ["/mutate/virtualmachines", "/validate/virtualmachines", "/mutate/datavolumes", "/convert"];
 
