@@ -25,6 +25,7 @@ import { CHART_DIR, OPTION_SETS, ensureHelm, find, helm, plainEnv, render, rende
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
 import { adminKubeConfig, createNamespace, deleteNamespaceNoWait, eventually, rawRequest, ResourceMapper, serverSideApply, uniqueName, type KubeObject } from "./support/kube.ts";
 import { startWebhookProcess, wireConversion, type WebhookProcess } from "./support/webhook-process.ts";
+import { QUOTA_WATCHES } from "../../src/webhook/quota/watched-quotas.ts";
 
 const ctx = inject("e2e");
 const admin = adminKubeConfig(ctx);
@@ -81,10 +82,13 @@ describe("every rendered object passes the API server's schema check (kubectl ap
     // The order CRD already exists (the harness installed it and the suite pointed its conversion
     // at a URL): a client-side apply would merge the chart's `service` into that `url`. Dry-run it
     // as the full replacement an upgrade makes instead, on the live resourceVersion.
-    const crd = checked.find((doc) => doc.kind === "CustomResourceDefinition");
-    const live = crd ? await rawRequest(admin, "GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`) : undefined;
-    const replaced = live?.status === 200 ? [{ ...crd!, metadata: { ...crd!.metadata, resourceVersion: JSON.parse(live.body).metadata.resourceVersion } }] : [];
-    const applied = checked.filter((doc) => replaced.length === 0 || doc !== crd);
+    // Every CRD that exists already (with hubs.enabled the Hub CRD renders first, before the order's).
+    const replaced: KubeDoc[] = [];
+    for (const crd of checked.filter((doc) => doc.kind === "CustomResourceDefinition")) {
+      const live = await rawRequest(admin, "GET", `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      if (live.status === 200) replaced.push({ ...crd, metadata: { ...crd.metadata, resourceVersion: JSON.parse(live.body).metadata.resourceVersion } });
+    }
+    const applied = checked.filter((doc) => !(doc.kind === "CustomResourceDefinition" && replaced.some((crd) => crd.metadata.name === doc.metadata.name)));
     const dump = (list: KubeDoc[]) => list.map((doc) => `---\n${yaml.dump(doc, { noRefs: true, lineWidth: -1 })}`).join("");
     for (const [verb, list] of [["apply", applied], ["replace", replaced]] as const) {
       if (list.length === 0) continue;
@@ -271,13 +275,18 @@ describe("the chart's RBAC and webhook registration run the product end to end",
     expect(JSON.parse((await rawRequest(admin, "GET", `/api/v1/namespaces/${tenantNs}`)).body).status.phase).toBe("Active");
   });
 
-  it("GIVEN the webhook's token THEN it may list and watch StorageClasses and nothing else", async () => {
+  it("GIVEN the webhook's token THEN it may list and watch StorageClasses, Templates and what quota at admission counts, and nothing else", async () => {
     expect(await statusWith(webhookKc, "GET", "/apis/storage.k8s.io/v1/storageclasses")).toBe(200);
+    // Quota at admission (ADR 29): ResourceQuotas, KubeVirt VMs, DataVolumes and orders, listed cluster-wide.
+    for (const path of Object.values(QUOTA_WATCHES)) expect(await statusWith(webhookKc, "GET", path), path).toBe(200);
+    expect(await statusWith(webhookKc, "GET", `/api/v1/namespaces/${RELEASE_NS}/resourcequotas/x`)).toBe(403);
+    // Templates (ADR 28): authorized, and not served by this plain API server (404, not 403).
+    expect(await statusWith(webhookKc, "GET", "/apis/template.openshift.io/v1/namespaces/openshift/templates")).toBe(404);
     expect(await statusWith(webhookKc, "GET", "/apis/storage.k8s.io/v1/storageclasses/standard")).toBe(403);
     expect(await statusWith(webhookKc, "DELETE", "/apis/storage.k8s.io/v1/storageclasses/standard")).toBe(403);
     expect(await statusWith(webhookKc, "GET", "/api/v1/secrets")).toBe(403);
     expect(await statusWith(webhookKc, "GET", `/api/v1/namespaces/${RELEASE_NS}/secrets`)).toBe(403);
-    expect(await statusWith(webhookKc, "GET", "/apis/cloudkit.openshift.io/v1alpha1/virtualmachines")).toBe(403);
+    expect(await statusWith(webhookKc, "DELETE", `/apis/cloudkit.openshift.io/v1alpha1/namespaces/${ordersNs}/virtualmachines/vm-chart-valid`)).toBe(403);
     expect(await statusWith(webhookKc, "GET", `/apis/coordination.k8s.io/v1/namespaces/${RELEASE_NS}/leases/osac-vm-controller`)).toBe(403);
   });
 
