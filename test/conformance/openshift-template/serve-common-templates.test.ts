@@ -16,11 +16,12 @@ const CATALOG_ID = "urn:vcloud:catalog:9d7f4f0e-3b7a-4c1e-8f43-0c2a5b1d7e99";
 const contract = new OpenApiContract(OPENAPI_DOCUMENT as never);
 let server: OperationsServer;
 
-async function get(path: string): Promise<HttpAnswer> {
-  const answer = await send(server.port, "GET", path);
+/** One GET, checked against the OpenAPI document; its JSON body. */
+async function get(path: string): Promise<{ json: any }> {
+  const answer: HttpAnswer = await send(server.port, "GET", path);
   expect(contract.check("GET", path, answer)).toEqual([]);
   expect(answer.status).toBe(200);
-  return answer;
+  return { json: answer.json };
 }
 
 beforeAll(async () => {
