@@ -1,3 +1,4 @@
+import { Annotations } from "../../api/well-known.ts";
 import { redacted, showValue, type FieldError, type Validation } from "../field-error.ts";
 import { childNames } from "../naming.ts";
 import { checkOrderEnvelope, validateOrder, withLazyConfigVersion, type Order, type OrderEnvelope } from "../order.ts";
@@ -33,6 +34,12 @@ export function isCatalogOrder(order: AnyOrder): order is CatalogOrder {
 }
 
 const PARAMETERS_FIELD = "spec.templateParameters";
+
+/**
+ * The only path that instantiates catalog templates (the renderer, ADR 28): the Ansible role knows
+ * no catalog, and the controller does not instantiate Templates.
+ */
+export const CATALOG_ORDER_MODE = "gitops";
 const MAX_LISTED_IDS = 20;
 
 /**
@@ -55,6 +62,14 @@ export function validateAnyOrder(document: unknown, catalog: TemplateCatalog | u
 export function validateCatalogOrder(document: unknown, template: OpenShiftTemplate): Validation<CatalogOrder> {
   const checked = checkOrderEnvelope(document);
   const errors: FieldError[] = [...checked.errors];
+  const managedBy = checked.envelope?.managedBy;
+  if (managedBy !== undefined && managedBy !== CATALOG_ORDER_MODE) {
+    errors.push({
+      field: `metadata.annotations[${Annotations.managedBy}]`,
+      value: managedBy,
+      message: `must be '${CATALOG_ORDER_MODE}' for an order naming a catalog template: only the GitOps renderer (osac-vm render --templates) instantiates them; the '${managedBy}' path cannot`,
+    });
+  }
   const values = readValues(checked.templateParameters, errors);
   if (values !== undefined) {
     const templateLabel = checked.templateId ?? template.metadata.name;

@@ -1,5 +1,6 @@
 /** Orders naming a catalog template (docs/adr/0028-template-catalog-and-orders.md). */
 export {
+  CATALOG_ORDER_MODE,
   isCatalogOrder,
   templateOrderOf,
   unknownTemplateMessage,

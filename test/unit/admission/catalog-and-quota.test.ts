@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_CATALOG } from "../../../src/domain/catalog-order/index.ts";
 import { diskPart, vmPart, type NamespaceWorkloads, type QuotaView, type Workload } from "../../../src/domain/quota/index.ts";
-import { validateOrderAdmission, validateVirtualMachineQuota } from "../../../src/webhook/admission/index.ts";
+import { mutateOrder, validateOrderAdmission, validateVirtualMachineQuota } from "../../../src/webhook/admission/index.ts";
 import type { AdmissionDeps, AdmissionRequest } from "../../../src/webhook/admission/types.ts";
 import type { QuotaSource } from "../../../src/webhook/quota/quota-source.ts";
 import { catalogOrderDocument, fixtureCatalog } from "../../support/catalog.ts";
@@ -70,6 +70,32 @@ describe("the validating webhook and catalog orders", () => {
     const stored = catalogOrderDocument({ DATA_SOURCE_NAME: "fedora" });
     const updated = { ...stored, metadata: { ...stored.metadata, labels: { team: "a" } } };
     expect(validateOrderAdmission(orderReview(updated, "UPDATE", stored), deps({ catalog: () => EMPTY_CATALOG }))).toMatchObject({ allowed: true });
+  });
+});
+
+describe("who fulfils a catalog order: only the GitOps renderer", () => {
+  const MANAGED_BY = "cloudkit.openshift.io/managed-by";
+
+  it("GIVEN a new catalog order without managed-by and a policy of 'aap' THEN the mutating webhook sets 'gitops'; a built-in order gets the policy's", () => {
+    const policy = deps({ managedBy: { defaultMode: "aap" } });
+    expect(mutateOrder(orderReview(catalogOrderDocument({ DATA_SOURCE_NAME: "fedora" })), policy).patch).toContainEqual({ op: "add", path: "/metadata/annotations/cloudkit.openshift.io~1managed-by", value: "gitops" });
+    expect(mutateOrder(orderReview(orderDocument({ cpu_cores: "2" })), policy).patch).toContainEqual({ op: "add", path: "/metadata/annotations/cloudkit.openshift.io~1managed-by", value: "aap" });
+  });
+
+  it.each(["aap", "controller"])("GIVEN a catalog order managed by '%s' THEN denied, naming the annotation and the one accepted value", (mode) => {
+    const decision = validateOrderAdmission(orderReview(catalogOrderDocument({ DATA_SOURCE_NAME: "fedora" }, { managedBy: mode })), deps());
+    expect(decision.status).toMatchObject({ code: 422, reason: "Invalid" });
+    expect(decision.status!.message).toContain(
+      `metadata.annotations[${MANAGED_BY}]: must be 'gitops' for an order naming a catalog template: only the GitOps renderer (osac-vm render --templates) instantiates them; the '${mode}' path cannot (got "${mode}")`,
+    );
+  });
+
+  it("GIVEN a gitops catalog order moved to the controller THEN the update is denied; a metadata-only update is allowed", () => {
+    const stored = catalogOrderDocument({ DATA_SOURCE_NAME: "fedora" }, { managedBy: "gitops" });
+    const moved = catalogOrderDocument({ DATA_SOURCE_NAME: "fedora" }, { managedBy: "controller" });
+    expect(validateOrderAdmission(orderReview(moved, "UPDATE", stored), deps()).allowed).toBe(false);
+    const labelled = { ...stored, metadata: { ...stored.metadata, labels: { team: "a" } } };
+    expect(validateOrderAdmission(orderReview(labelled, "UPDATE", stored), deps()).allowed).toBe(true);
   });
 });
 
