@@ -193,6 +193,8 @@ describe("kubectl apply of an order naming a catalog template", () => {
     const run = await kubectl(["apply", "-f", "-"], yaml.dump(catalogOrder("vm-good", { DATA_SOURCE_NAME: "fedora", CPU_CORES: "2" })));
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
+    // Only the GitOps renderer instantiates catalog templates: the mutating webhook hands the order to it.
+    expect((await readOrder("vm-good")).metadata.annotations["cloudkit.openshift.io/managed-by"]).toBe("gitops");
     expect((await readOrder("vm-good")).spec).toEqual({ templateID: catalogTemplateId(templateNs, "tiny-server"), templateParameters: '{"DATA_SOURCE_NAME":"fedora","CPU_CORES":"2"}' });
     const fedora = await kubectl(["apply", "-f", "-"], yaml.dump(catalogOrder("vm-fedora", {}, catalogTemplateId(templateNs, "fedora-server-small"))));
     expect([fedora.code, fedora.stderr]).toEqual([0, ""]);
