@@ -8,14 +8,19 @@
  * The Template is read from ../shared once (catalog load, not timed); each round renders every
  * order once with each path, the two alternating so drift hits both alike; the table shows the
  * median round, per order, and the ratio. A second pair of rows includes `yaml.dump` of the
- * objects, which both paths pay before a file is written. Nothing is written to disk.
+ * objects, which both paths pay before a file is written. A third pair is the whole gitops path of
+ * an order naming the catalog template (`instantiateCatalogOrder`, ADR 28: processing plus the
+ * gitops extras: labels, waves, config version, firmware UUID), dumped, against the built-in's
+ * render, dumped. Nothing is written to disk.
  */
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import yaml from "js-yaml";
+import { catalogTemplateId, validateCatalogOrder, type CatalogOrder } from "../src/domain/catalog-order/index.ts";
 import { orderIdentity, renderTemplateForOrder, type OpenShiftTemplate } from "../src/domain/openshift-template/index.ts";
+import { instantiateCatalogOrder } from "../src/render/catalog/instantiate-order.ts";
 import { validateOrder, type Order } from "../src/domain/order.ts";
 import { readTemplateFiles } from "../src/render/input/read-templates.ts";
 import { renderOrder } from "../src/render/render-order.ts";
@@ -51,6 +56,28 @@ function makeOrders(count: number): Order[] {
 }
 
 type Path = (order: Order) => number;
+
+/** The same orders naming the common template instead (validated once, as render validates before rendering). */
+function catalogOrdersFor(orders: readonly Order[], template: OpenShiftTemplate): Map<Order, CatalogOrder> {
+  const templateId = catalogTemplateId("openshift", template.metadata.name);
+  return new Map(
+    orders.map((order, index) => {
+      const document = orderDocument(index) as { spec: Record<string, unknown> };
+      const result = validateCatalogOrder({ ...document, spec: { templateID: templateId, templateParameters: "{}" } }, template);
+      if (!result.value) throw new Error(result.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+      return [order, result.value] as const;
+    }),
+  );
+}
+
+function gitopsCatalogPath(catalogOrders: Map<Order, CatalogOrder>): Path {
+  const options = { profile: "gitops" as const, allowPlainSecrets: true, templateParameterKey: PARAMETER_KEY };
+  return (order) => {
+    const result = instantiateCatalogOrder(catalogOrders.get(order)!, options);
+    if (!result.objects) throw new Error(result.errors.map((e) => `${e.field}: ${e.message}`).join("; "));
+    return yaml.dump(result.objects, DUMP_OPTIONS).length;
+  };
+}
 
 function builtIn(dump: boolean): Path {
   return (order) => {
@@ -108,6 +135,7 @@ function main(): void {
   // Warm-up (not measured): JIT and cdk8s's module state for both paths.
   const warm = makeOrders(200);
   for (const dump of [false, true]) measure(warm, "warm-up", builtIn(dump), commonTemplate(template, dump));
+  measure(warm, "warm-up", builtIn(true), gitopsCatalogPath(catalogOrdersFor(warm, template)));
   for (const size of SIZES) {
     const orders = makeOrders(size);
     for (const dump of [false, true]) {
@@ -115,6 +143,9 @@ function main(): void {
       log(`  ${size} orders, ${row.what}: built-in ${row.builtInMs.toFixed(0)} ms, common template ${row.templateMs.toFixed(0)} ms`);
       rows.push(row);
     }
+    const gitops = measure(orders, "gitops catalog order + yaml.dump", builtIn(true), gitopsCatalogPath(catalogOrdersFor(orders, template)));
+    log(`  ${size} orders, ${gitops.what}: built-in ${gitops.builtInMs.toFixed(0)} ms, catalog order ${gitops.templateMs.toFixed(0)} ms`);
+    rows.push(gitops);
   }
 
   const us = (ms: number, orders: number) => ((ms * 1000) / orders).toFixed(1);

@@ -20,6 +20,12 @@ const ORDER_RULE = {
   scope: "Namespaced",
 };
 const DATA_VOLUME_RULE = { apiGroups: ["cdi.kubevirt.io"], apiVersions: ["v1beta1"], resources: ["datavolumes"], operations: ["CREATE"], scope: "Namespaced" };
+const KUBEVIRT_VM_RULE = { apiGroups: ["kubevirt.io"], apiVersions: ["v1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"], scope: "Namespaced" };
+/** KubeVirt's own writes (status, annotations) and deletions never reach the quota check (ADR 29). */
+const SPEC_CHANGES_ONLY = [
+  { name: "not-deleting", expression: "!has(object.metadata.deletionTimestamp)" },
+  { name: "spec-changed", expression: "request.operation == 'CREATE' || object.spec != oldObject.spec" },
+];
 const EXCLUDED = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "NotIn", values: EXCLUDED_NAMESPACES }] };
 const COMMON = { sideEffects: "None", admissionReviewVersions: ["v1"], matchPolicy: "Equivalent" };
 
@@ -59,6 +65,16 @@ export function admissionRegistrations(endpoint: WebhookEndpoint): { mutating: R
       metadata,
       webhooks: [
         { name: "orders.validate.osac-vm-gitops.cloudkit.openshift.io", clientConfig: clientConfig("/validate/virtualmachines"), rules: [ORDER_RULE], namespaceSelector: EXCLUDED, ...COMMON, timeoutSeconds: 3, failurePolicy: "Fail" },
+        {
+          name: "kubevirt-vms.validate.osac-vm-gitops.cloudkit.openshift.io",
+          clientConfig: clientConfig("/validate/kubevirt-virtualmachines"),
+          rules: [KUBEVIRT_VM_RULE],
+          namespaceSelector: { matchLabels: { "cloudkit.openshift.io/tenant-namespace": "true" }, ...EXCLUDED },
+          matchConditions: SPEC_CHANGES_ONLY,
+          ...COMMON,
+          timeoutSeconds: 2,
+          failurePolicy: "Ignore",
+        },
       ],
     },
   };

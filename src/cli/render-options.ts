@@ -2,6 +2,7 @@ import type { SecretSealer } from "../gitops/sealing/index.ts";
 import { DEFAULT_PROFILE, isProfile, PROFILES, type RenderOptions } from "../render/profile.ts";
 import { UsageError } from "./arguments.ts";
 import { SEALING_OPTIONS, SEALING_USAGE, sealingFromOptions, type SealingOptionValues } from "./sealing-options.ts";
+import { TEMPLATE_OPTIONS, TEMPLATE_USAGE, templatesFromOptions, type TemplateOptionValues } from "./template-options.ts";
 import type { Terminal } from "./terminal.ts";
 
 /**
@@ -14,6 +15,7 @@ export const RENDER_POLICY_OPTIONS = {
   "allow-plain-secrets": { type: "boolean" },
   "default-storage-class": { type: "string" },
   ...SEALING_OPTIONS,
+  ...TEMPLATE_OPTIONS,
 } as const;
 
 export const RENDER_POLICY_USAGE = `  --profile <name>          gitops (default) or aap-parity
@@ -21,9 +23,9 @@ export const RENDER_POLICY_USAGE = `  --profile <name>          gitops (default)
   --default-storage-class <name>
                             storageClassName for orders that name none (default: none rendered;
                             aap-parity also reads CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, as the role does)
-${SEALING_USAGE}`;
+${SEALING_USAGE}${TEMPLATE_USAGE}`;
 
-export interface RenderPolicyValues extends SealingOptionValues {
+export interface RenderPolicyValues extends SealingOptionValues, TemplateOptionValues {
   readonly profile?: string | undefined;
   readonly "allow-plain-secrets"?: boolean | undefined;
   readonly "default-storage-class"?: string | undefined;
@@ -47,14 +49,17 @@ export function toRenderPolicy(values: RenderPolicyValues, env: Terminal["env"],
   const defaultStorageClass =
     values["default-storage-class"] ?? (profile === "aap-parity" ? env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS || undefined : undefined);
   const sealing = sealingFromOptions(values, { profile, ...(outDir ? { outDir } : {}) });
+  const templates = templatesFromOptions(values, { ...(outDir ? { outDir } : {}) });
   return {
     options: {
       profile,
       allowPlainSecrets: values["allow-plain-secrets"] ?? false,
       ...(defaultStorageClass ? { defaultStorageClass } : {}),
       ...(sealing ? { sealing: sealing.sealer } : {}),
+      ...(templates.catalog ? { catalog: templates.catalog } : {}),
+      ...(templates.templateParameterKey ? { templateParameterKey: templates.templateParameterKey } : {}),
     },
     ...(sealing ? { sealer: sealing.sealer } : {}),
-    warnings: sealing?.warnings ?? [],
+    warnings: [...(sealing?.warnings ?? []), ...templates.warnings],
   };
 }

@@ -4,6 +4,7 @@ import { describeConfigErrors, parseWebhookConfig } from "../webhook/config.ts";
 import { startWebhook } from "../webhook/server.ts";
 import { createLogger } from "../platform/logger.ts";
 import { disableAllocationSitePretenuring } from "../platform/gc-tuning.ts";
+import { readTemplateFiles } from "../render/input/read-templates.ts";
 
 const USAGE = `Usage: osac-vm webhook [--port 8443] [--dev-tls] [options]
 
@@ -21,10 +22,15 @@ Options:
                              ~/.kube/config; none → standalone, storage class from
                              CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS only)
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (default info)
+  --templates <path>         Catalog templates from OpenShift Template files or directories (repeatable)
+                             instead of watching the cluster's Templates
+  --template-namespace <ns>  Namespace of catalog templates (default: OSAC_VM_TEMPLATE_NAMESPACE, else openshift)
 
 Environment: CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops,
 default aap), OSAC_VM_MANAGED_BY_ROLLOUT (<controller|gitops>:<percent>), OSAC_VM_DEFAULT_IMAGE_SOURCE
-(a pinned image written into new orders that name none; unset: the Ansible role's default).
+(a pinned image written into new orders that name none; unset: the Ansible role's default),
+OSAC_VM_TEMPLATE_NAMESPACE, OSAC_VM_SSVIRT_CATALOG_ID (urn:vcloud:catalog:<uuid> of the CatalogItems;
+default derived from the template namespace).
 `;
 
 const OPTIONS = {
@@ -35,6 +41,8 @@ const OPTIONS = {
   "dev-tls": { type: "boolean" },
   kubeconfig: { type: "string" },
   "log-level": { type: "string" },
+  templates: { type: "string", multiple: true },
+  "template-namespace": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -57,11 +65,16 @@ export async function runWebhook(args: string[], terminal: Terminal): Promise<nu
     for (const line of describeConfigErrors(parsed.error)) terminal.stderr.write(`osac-vm webhook: ${line}\n`);
     return ExitCode.invalid;
   }
+  const loaded = parsed.data.templateFiles ? readTemplateFiles(parsed.data.templateFiles) : undefined;
+  if (loaded && loaded.errors.length > 0) {
+    for (const line of loaded.errors) terminal.stderr.write(`osac-vm webhook: --templates: ${line}\n`);
+    return ExitCode.invalid;
+  }
   const logger = createLogger({ name: "osac-vm-webhook", level: parsed.data.logLevel });
   disableAllocationSitePretenuring();
   let webhook;
   try {
-    webhook = await startWebhook(parsed.data, terminal.env, logger);
+    webhook = await startWebhook(parsed.data, terminal.env, logger, loaded ? { templates: loaded.templates.map((item) => item.template) } : {});
   } catch (error) {
     logger.fatal({ err: (error as Error).message }, "Failed to start the webhook server");
     terminal.stderr.write(`osac-vm webhook: ${(error as Error).message}\n`);

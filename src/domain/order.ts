@@ -6,8 +6,8 @@ import { checkOrderName, checkOrderNamespace } from "./naming.ts";
 import { tenantNamespace } from "./tenant.ts";
 import { parseTemplateParameters, type VmParameters } from "./templates/index.ts";
 
-/** An order that passed every rule: what the renderer and the controller work from. */
-export interface Order {
+/** What every order has, whatever its template: names, tenant, mode and the template's id and parameters text. */
+export interface OrderEnvelope {
   readonly name: string;
   readonly namespace: string;
   readonly tenant: string;
@@ -18,16 +18,34 @@ export interface Order {
   readonly templateId: string;
   /** `spec.templateParameters` exactly as written (hashed into the config version). */
   readonly templateParameters?: string;
+}
+
+/** An order that passed every rule: what the renderer and the controller work from. */
+export interface Order extends OrderEnvelope {
   readonly parameters: VmParameters;
   readonly desiredConfigVersion: string;
 }
 
 type Json = Record<string, unknown>;
 
-/** Checks one decoded document as a v1alpha1 order; collects every error. */
-export function validateOrder(document: unknown): Validation<Order> {
+/** The envelope's checks: every error, and the envelope when its own fields are all valid. */
+export interface EnvelopeCheck {
+  readonly errors: FieldError[];
+  /** `spec.templateID` when it is a non-empty string (even if other fields are invalid). */
+  readonly templateId?: string;
+  /** `spec.templateParameters` when it is a string. */
+  readonly templateParameters?: string;
+  readonly envelope?: OrderEnvelope;
+}
+
+/**
+ * Checks what every v1alpha1 order must have (apiVersion, kind, name, namespace, tenant,
+ * managed-by, templateID, templateParameters as a string), but not the parameters themselves,
+ * which depend on the template. Collects every error.
+ */
+export function checkOrderEnvelope(document: unknown): EnvelopeCheck {
   if (!isObject(document)) {
-    return invalid([{ field: "(document)", value: showValue(document), message: "must be a Kubernetes object (a mapping)" }]);
+    return { errors: [{ field: "(document)", value: showValue(document), message: "must be a Kubernetes object (a mapping)" }] };
   }
   const errors: FieldError[] = [];
   if (document.apiVersion !== API_VERSION) {
@@ -72,25 +90,35 @@ export function validateOrder(document: unknown): Validation<Order> {
     });
   }
   const templateParameters = typeof rawParameters === "string" ? rawParameters : undefined;
-  const parsed = templateId === undefined ? undefined : parseTemplateParameters(templateId, templateParameters);
-  if (parsed) errors.push(...parsed.errors);
+  const found = { ...(templateId === undefined ? {} : { templateId }), ...(templateParameters === undefined ? {} : { templateParameters }) };
+  if (errors.length > 0 || !name || !namespace || !tenant || !templateId) return { errors, ...found };
+  const orderUuid = labels[Labels.orderUuid];
+  return {
+    errors,
+    ...found,
+    envelope: {
+      name,
+      namespace,
+      tenant,
+      tenantNamespace: tenantNamespace(namespace, tenant),
+      ...(orderUuid ? { orderUuid } : {}),
+      ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
+      templateId,
+      ...(templateParameters !== undefined ? { templateParameters } : {}),
+    },
+  };
+}
 
-  if (errors.length > 0 || !parsed?.value || !name || !namespace || !tenant || !templateId) {
+/** Checks one decoded document as a v1alpha1 order of the built-in template family; collects every error. */
+export function validateOrder(document: unknown): Validation<Order> {
+  const checked = checkOrderEnvelope(document);
+  const errors = [...checked.errors];
+  const parsed = checked.templateId === undefined ? undefined : parseTemplateParameters(checked.templateId, checked.templateParameters);
+  if (parsed) errors.push(...parsed.errors);
+  if (errors.length > 0 || !parsed?.value || !checked.envelope) {
     return { errors, warnings: parsed?.warnings ?? [] };
   }
-  const orderUuid = labels[Labels.orderUuid];
-  const order = {
-    name,
-    namespace,
-    tenant,
-    tenantNamespace: tenantNamespace(namespace, tenant),
-    ...(orderUuid ? { orderUuid } : {}),
-    ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
-    templateId,
-    ...(templateParameters !== undefined ? { templateParameters } : {}),
-    parameters: parsed.value,
-  };
-  return { errors, warnings: parsed.warnings, value: withLazyConfigVersion(order) };
+  return { errors, warnings: parsed.warnings, value: withLazyConfigVersion({ ...checked.envelope, parameters: parsed.value }) };
 }
 
 /**
@@ -105,7 +133,7 @@ const configVersions = new WeakMap<object, string>();
 const CONFIG_VERSION_PROPERTY: PropertyDescriptor = {
   enumerable: true,
   configurable: false,
-  get(this: Omit<Order, "desiredConfigVersion">): string {
+  get(this: OrderEnvelope): string {
     let value = configVersions.get(this);
     if (value === undefined) {
       value = desiredConfigVersion({ templateID: this.templateId, templateParameters: this.templateParameters });
@@ -115,12 +143,8 @@ const CONFIG_VERSION_PROPERTY: PropertyDescriptor = {
   },
 };
 
-function withLazyConfigVersion(order: Omit<Order, "desiredConfigVersion">): Order {
-  return Object.defineProperty(order, "desiredConfigVersion", CONFIG_VERSION_PROPERTY) as Order;
-}
-
-function invalid<T>(errors: FieldError[]): Validation<T> {
-  return { errors, warnings: [] };
+export function withLazyConfigVersion<T extends OrderEnvelope>(order: T): T & { readonly desiredConfigVersion: string } {
+  return Object.defineProperty(order, "desiredConfigVersion", CONFIG_VERSION_PROPERTY) as T & { readonly desiredConfigVersion: string };
 }
 
 function isObject(value: unknown): value is Json {

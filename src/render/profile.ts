@@ -1,3 +1,4 @@
+import type { TemplateCatalog } from "../domain/catalog-order/index.ts";
 import type { SecretSealing } from "./secret-sealing.ts";
 
 /**
@@ -19,6 +20,10 @@ export interface RenderOptions {
   readonly defaultStorageClass?: string;
   /** gitops: seal the Secrets (docs/adr/0020-sealed-secrets.md); then no plain Secret is written. */
   readonly sealing?: SecretSealing;
+  /** The catalog templates orders may name (`--templates`, docs/adr/0028-template-catalog-and-orders.md). */
+  readonly catalog?: TemplateCatalog;
+  /** The key of generated template parameter values (at least 32 random bytes, kept outside Git). */
+  readonly templateParameterKey?: Uint8Array;
 }
 
 export function isProfile(value: string): value is Profile {

@@ -1,3 +1,5 @@
+import { isCatalogOrder, type CatalogOrder } from "../domain/catalog-order/index.ts";
+import { renderedObjectsOf } from "./catalog/renderable-order.ts";
 import { loadOrders } from "./input/load-orders.ts";
 import type { RenderOptions } from "./profile.ts";
 import { planTree, unplannedFiles } from "./tree/plan.ts";
@@ -62,7 +64,15 @@ async function loadRenderer(options: RenderTreeRequest["options"]): Promise<Sour
   const { sealing } = options;
   return (source, previousFile) => {
     if (source.kind === "namespace") return [renderTenantNamespace(source.namespace)];
-    const objects = renderOrder(source.order, options);
+    const order = source.order;
+    const objects = isCatalogOrder(order) ? [...catalogObjects(order)] : renderOrder(order, options);
     return sealing ? sealing.sealObjects(objects, previousFile) : objects;
   };
+}
+
+/** A catalog order's objects, made when it was validated with this render's options (collect-orders.ts). */
+function catalogObjects(order: CatalogOrder) {
+  const objects = renderedObjectsOf(order);
+  if (!objects) throw new Error(`catalog order ${order.namespace}/${order.name} reached the renderer without its instantiated objects`);
+  return objects;
 }

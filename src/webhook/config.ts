@@ -1,6 +1,10 @@
 import { z } from "zod";
 import { MANAGED_BY_VALUES } from "../api/well-known.ts";
+import { DEFAULT_TEMPLATE_NAMESPACE } from "../domain/openshift-template/index.ts";
 import { imageFloats, parseImageReference } from "../domain/templates/index.ts";
+import { CATALOG_URN, defaultCatalogId } from "../ssvirt/catalog/index.ts";
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
  * Everything the webhook process is configured with, parsed once at start-up from flags and the
@@ -41,6 +45,12 @@ export const WebhookConfigSchema = z
       })
       .optional(),
     managedByDefault: z.enum(MANAGED_BY_VALUES),
+    /** `--templates`: catalog Templates from files instead of watching the cluster's (ADR 28). */
+    templateFiles: z.array(z.string().min(1)).min(1).optional(),
+    /** `--template-namespace` / OSAC_VM_TEMPLATE_NAMESPACE: where catalog Templates are (SSVirt's TEMPLATE_NAMESPACE). */
+    templateNamespace: z.string().max(63).regex(DNS_1123_LABEL, "must be a namespace name (a DNS-1123 label)"),
+    /** OSAC_VM_SSVIRT_CATALOG_ID: the SSVirt catalog URN of the CatalogItems; derived from the template namespace when unset. */
+    ssvirtCatalogId: z.string().regex(CATALOG_URN, "must be an SSVirt catalog URN, urn:vcloud:catalog:<uuid> (lower-case)"),
     rollout: z
       .object({ mode: z.enum(["controller", "gitops"]), percent: z.number().int().min(0).max(100) })
       .optional(),
@@ -79,15 +89,19 @@ export interface WebhookFlags {
   "tls-key-file"?: string;
   kubeconfig?: string;
   "log-level"?: string;
+  templates?: string[];
+  "template-namespace"?: string;
 }
 
 /**
  * Builds the config from flags and environment. Environment:
  * CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, OSAC_VM_DEFAULT_IMAGE_SOURCE, OSAC_VM_MANAGED_BY_DEFAULT (aap|controller|gitops),
- * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), OSAC_VM_HUB_REGISTRY (on|off), KUBECONFIG, LOG_LEVEL.
+ * OSAC_VM_MANAGED_BY_ROLLOUT (`<controller|gitops>:<percent>`), OSAC_VM_HUB_REGISTRY (on|off), OSAC_VM_TEMPLATE_NAMESPACE,
+ * OSAC_VM_SSVIRT_CATALOG_ID, KUBECONFIG, LOG_LEVEL.
  */
 export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<string, string | undefined>>) {
   const rollout = env.OSAC_VM_MANAGED_BY_ROLLOUT ? parseRollout(env.OSAC_VM_MANAGED_BY_ROLLOUT) : undefined;
+  const templateNamespace = flags["template-namespace"] ?? env.OSAC_VM_TEMPLATE_NAMESPACE ?? DEFAULT_TEMPLATE_NAMESPACE;
   return WebhookConfigSchema.safeParse({
     port: flags.port ?? "8443",
     bindAddress: flags["bind-address"] ?? (flags["dev-tls"] ? DEV_TLS_BIND_ADDRESS : IN_CLUSTER_BIND_ADDRESS),
@@ -103,6 +117,9 @@ export function parseWebhookConfig(flags: WebhookFlags, env: Readonly<Record<str
     ...(env.OSAC_VM_DEFAULT_IMAGE_SOURCE ? { imageSourceDefault: env.OSAC_VM_DEFAULT_IMAGE_SOURCE } : {}),
     managedByDefault: env.OSAC_VM_MANAGED_BY_DEFAULT ?? "aap",
     ...(rollout !== undefined ? { rollout } : {}),
+    ...(flags.templates ? { templateFiles: flags.templates } : {}),
+    templateNamespace,
+    ssvirtCatalogId: env.OSAC_VM_SSVIRT_CATALOG_ID || defaultCatalogId(templateNamespace),
     hubPlacement: env.OSAC_VM_HUB_REGISTRY ?? "off",
     logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
     maxBodyBytes: MAX_BODY_BYTES,
@@ -125,6 +142,8 @@ export function describeConfigErrors(error: z.ZodError): string[] {
     managedByDefault: "OSAC_VM_MANAGED_BY_DEFAULT",
     rollout: "OSAC_VM_MANAGED_BY_ROLLOUT (expected <controller|gitops>:<0-100>)",
     logLevel: "--log-level / LOG_LEVEL",
+    templateNamespace: "--template-namespace / OSAC_VM_TEMPLATE_NAMESPACE",
+    ssvirtCatalogId: "OSAC_VM_SSVIRT_CATALOG_ID",
     hubPlacement: "OSAC_VM_HUB_REGISTRY",
   };
   return error.issues.map((issue) => {

@@ -2,12 +2,17 @@ import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Labels } from "../api/well-known.ts";
+import type { OpenShiftTemplate } from "../domain/openshift-template/index.ts";
 import { templateCatalog } from "../domain/templates/index.ts";
 import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
+import { KubeRestClient } from "../platform/kube/rest-client.ts";
 import type { Logger } from "../platform/logger.ts";
 import { loadCertificate, watchCertificate, type CertificatePaths } from "../platform/tls/certificate-files.ts";
 import { generateDevCertificate } from "../platform/tls/dev-tls.ts";
-import { mutateDataVolume, mutateOrder, validateOrderAdmission } from "./admission/index.ts";
+import { mutateDataVolume, mutateOrder, validateOrderAdmission, validateVirtualMachineQuota } from "./admission/index.ts";
+import { fileCatalog, noCatalog, type CatalogSource } from "./catalog/catalog-source.ts";
+import { watchedCatalog } from "./catalog/watched-catalog.ts";
+import { watchedQuotas } from "./quota/watched-quotas.ts";
 import type { AdmissionDeps } from "./admission/types.ts";
 import type { WebhookConfig } from "./config.ts";
 import { reviewConversion } from "./conversion/review.ts";
@@ -34,10 +39,16 @@ export const WEBHOOK_PATHS = {
   mutateOrders: "/mutate/virtualmachines",
   validateOrders: "/validate/virtualmachines",
   mutateDataVolumes: "/mutate/datavolumes",
+  validateKubeVirtVirtualMachines: "/validate/kubevirt-virtualmachines",
   convert: "/convert",
 } as const;
 
-export async function startWebhook(config: WebhookConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): Promise<RunningWebhook> {
+export interface WebhookInputs {
+  /** The Templates of `--templates`, read and checked by the caller; absent: watch the cluster's. */
+  readonly templates?: readonly OpenShiftTemplate[];
+}
+
+export async function startWebhook(config: WebhookConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger, inputs: WebhookInputs = {}): Promise<RunningWebhook> {
   const metrics = new WebhookMetrics();
   const access = detectClusterAccess(env, config.kubeconfig);
   if (config.hubPlacement && access.mode === "standalone") {
@@ -53,6 +64,15 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     logger.warn({ reason: access.reason, envStorageClass: config.envStorageClass ?? null }, "Started without cluster access; storage classes come only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS");
   }
 
+  const rest = access.mode === "cluster" ? new KubeRestClient(access.kubeConfig) : undefined;
+  const catalogSource: CatalogSource = inputs.templates
+    ? fileCatalog(inputs.templates, config.templateNamespace)
+    : access.mode === "cluster"
+      ? watchedCatalog({ kubeConfig: access.kubeConfig, rest: rest!, templateNamespace: config.templateNamespace, logger, onRestart: () => metrics.watchRestarts.inc() })
+      : noCatalog();
+  const catalog = () => catalogSource.catalog();
+  const quota =
+    access.mode === "cluster" ? watchedQuotas({ kubeConfig: access.kubeConfig, rest: rest!, logger, catalog, onRestart: () => metrics.watchRestarts.inc() }) : undefined;
   const hubs = config.hubPlacement && access.mode === "cluster" ? watchedHubRegistry(access.kubeConfig, logger, metrics) : undefined;
 
   const deps: AdmissionDeps = {
@@ -62,6 +82,8 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     ...(config.envStorageClass ? { envStorageClass: config.envStorageClass } : {}),
     ...(config.imageSourceDefault ? { imageSourceDefault: config.imageSourceDefault } : {}),
     tenantNamespaceLabel: Labels.tenantNamespace,
+    catalog,
+    ...(quota ? { quota } : {}),
   };
   let shuttingDown = false;
   const dispatch = createReviewDispatcher(
@@ -70,6 +92,7 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
         [WEBHOOK_PATHS.mutateOrders]: { name: "mutate-virtualmachines", handle: recordingPlacements((request) => mutateOrder(request, deps), hubs) },
         [WEBHOOK_PATHS.validateOrders]: { name: "validate-virtualmachines", handle: (request) => validateOrderAdmission(request, deps) },
         [WEBHOOK_PATHS.mutateDataVolumes]: { name: "mutate-datavolumes", handle: (request) => mutateDataVolume(request, deps) },
+        [WEBHOOK_PATHS.validateKubeVirtVirtualMachines]: { name: "validate-kubevirt-virtualmachines", handle: (request) => validateVirtualMachineQuota(request, deps) },
       },
       conversion: { path: WEBHOOK_PATHS.convert, handle: reviewConversion },
     },
@@ -80,7 +103,10 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     logger,
     catalog: templateCatalog(config.imageSourceDefault === undefined ? {} : { imageSourceDefault: config.imageSourceDefault }),
     ...(config.imageSourceDefault === undefined ? {} : { imageSourceDefault: config.imageSourceDefault }),
+    openshift: { catalog, catalogId: config.ssvirtCatalogId },
     readiness: {
+      // The catalog gates readiness (an order naming a catalog template would otherwise be refused
+      // as unknown); the quota watches do not: before they sync, requests pass with a warning.
       notReadyReason: () =>
         shuttingDown
           ? "shutting down"
@@ -88,8 +114,14 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
             ? "StorageClass watch has not synced yet"
             : hubs && !hubs.synced
               ? "hub registry watches (Hubs, orders) have not synced yet"
-              : undefined,
-      notes: () => (access.mode === "standalone" ? [`standalone: no cluster access (${access.reason}); storage class only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS`] : []),
+              : !catalogSource.synced
+                ? "Template watch has not synced yet"
+                : undefined,
+      notes: () => [
+        ...(access.mode === "standalone" ? [`standalone: no cluster access (${access.reason}); storage class only from CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS; quotas not checked`] : []),
+        catalogSource.describe(),
+        ...(quota && !quota.synced ? ["quota: watches not synced yet; orders and VMs pass unchecked with a warning"] : []),
+      ],
     },
   });
 
@@ -127,7 +159,10 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
     server.listen(config.port, config.bindAddress, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode, hubPlacement: config.hubPlacement }, "Started the webhook server");
+  // After listening: listing orders may need this very webhook's conversion endpoint.
+  await catalogSource.start();
+  await quota?.start();
+  logger.info({ port, standalone: access.mode === "standalone", tls: config.tls.mode, hubPlacement: config.hubPlacement, catalog: catalogSource.describe() }, "Started the webhook server");
 
   return {
     port,
@@ -143,6 +178,9 @@ export async function startWebhook(config: WebhookConfig, env: Readonly<Record<s
       await Promise.race([closed, grace]);
       server.closeAllConnections();
       await storageClasses.stop();
+      await catalogSource.stop();
+      await quota?.stop();
+      rest?.close();
       await hubs?.stop();
       if (dev) rmSync(dev.directory, { recursive: true, force: true });
       logger.info("Stopped the webhook server");

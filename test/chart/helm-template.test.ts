@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { WATCHED } from "../../src/controller/cluster-cache.ts";
 import { parseControllerConfig } from "../../src/controller/config.ts";
 import { parseWebhookConfig } from "../../src/webhook/config.ts";
+import { QUOTA_WATCHES } from "../../src/webhook/quota/watched-quotas.ts";
 import { WEBHOOK_PATHS } from "../../src/webhook/server.ts";
 import { CHART_DIR, OPTION_SETS, argsToFlags, ensureHelm, find, findAll, helm, plainEnv, render, type KubeDoc, type OptionSet } from "../e2e/support/chart-helm.ts";
 
@@ -147,11 +148,12 @@ describe("helm template, default values", () => {
       "orders.mutate.osac-vm-gitops.cloudkit.openshift.io",
       "datavolumes.mutate.osac-vm-gitops.cloudkit.openshift.io",
       "orders.validate.osac-vm-gitops.cloudkit.openshift.io",
+      "kubevirt-vms.validate.osac-vm-gitops.cloudkit.openshift.io",
     ]);
     const orderRule = { apiGroups: ["cloudkit.openshift.io"], apiVersions: ["v1alpha1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"], scope: "Namespaced" };
     const excluded = { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", NS, "argocd"] };
     const [mutateOrders, mutateDataVolumes] = mutating.webhooks;
-    const [validateOrders] = validating.webhooks;
+    const [validateOrders, validateVms] = validating.webhooks;
     expect(mutateOrders.rules).toEqual([orderRule]);
     expect(validateOrders.rules).toEqual([orderRule]);
     expect(mutateDataVolumes.rules).toEqual([{ apiGroups: ["cdi.kubevirt.io"], apiVersions: ["v1beta1"], resources: ["datavolumes"], operations: ["CREATE"], scope: "Namespaced" }]);
@@ -175,6 +177,12 @@ describe("helm template, default values", () => {
     expect(mutateOrders.failurePolicy).toBe("Fail");
     expect(validateOrders.failurePolicy).toBe("Fail");
     expect(mutateDataVolumes.failurePolicy).toBe("Fail");
+    // Quota at admission for KubeVirt VMs (ADR 29): tenant namespaces, spec changes only, Ignore.
+    expect(validateVms.rules).toEqual([{ apiGroups: ["kubevirt.io"], apiVersions: ["v1"], resources: ["virtualmachines"], operations: ["CREATE", "UPDATE"], scope: "Namespaced" }]);
+    expect(validateVms.namespaceSelector).toEqual({ matchLabels: { "cloudkit.openshift.io/tenant-namespace": "true" }, matchExpressions: [excluded] });
+    expect(validateVms.matchConditions.map((condition: KubeDoc) => condition.name)).toEqual(["not-deleting", "spec-changed"]);
+    expect(validateVms.clientConfig.service.path).toBe(WEBHOOK_PATHS.validateKubeVirtVirtualMachines);
+    expect(validateVms.failurePolicy).toBe("Ignore");
   });
 
   it("GIVEN self-signed certificates THEN one CA bundle is in the CRD and every webhook, and it verifies the serving certificate for the Service's DNS name", () => {
@@ -207,7 +215,21 @@ describe("helm template, default values", () => {
 
   it("GIVEN the RBAC THEN it is exactly what the code calls: one ClusterRole per process and a namespaced Role for the Lease", () => {
     const webhookRole = find(docs(set), "ClusterRole", "-webhook");
-    expect(webhookRole.rules).toEqual([{ apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"] }]);
+    expect(webhookRole.rules).toEqual([
+      { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"] },
+      { apiGroups: ["template.openshift.io"], resources: ["templates"], verbs: ["list", "watch"] },
+      { apiGroups: [""], resources: ["resourcequotas"], verbs: ["list", "watch"] },
+      { apiGroups: ["kubevirt.io"], resources: ["virtualmachines"], verbs: ["list", "watch"] },
+      { apiGroups: ["cdi.kubevirt.io"], resources: ["datavolumes"], verbs: ["list", "watch"] },
+      { apiGroups: ["cloudkit.openshift.io"], resources: ["virtualmachines"], verbs: ["list", "watch"] },
+    ]);
+    // Every collection the webhook's quota check watches (src/webhook/quota/watched-quotas.ts) is listable and watchable.
+    for (const path of Object.values(QUOTA_WATCHES)) {
+      const match = /^\/(?:api\/v1|apis\/([^/]+)\/[^/]+)\/([^/]+)$/.exec(path)!;
+      const [group, resource] = [match[1] ?? "", match[2]!];
+      const grants = webhookRole.rules.filter((r: KubeDoc) => r.apiGroups.includes(group) && r.resources.includes(resource)).flatMap((r: KubeDoc) => r.verbs);
+      expect(grants, path).toEqual(["list", "watch"]);
+    }
     const controllerRole = find(docs(set), "ClusterRole", "-controller");
     expect(controllerRole.rules).toEqual([
       { apiGroups: ["cloudkit.openshift.io"], resources: ["virtualmachines"], verbs: ["list", "watch", "patch"] },

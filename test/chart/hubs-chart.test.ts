@@ -50,8 +50,12 @@ describe("helm template with hubs.enabled", () => {
     const [orderGroup, orderResource] = path(ORDERS_PATH);
     expect(find(hubs, "ClusterRole", "-webhook").rules).toEqual([
       { apiGroups: ["storage.k8s.io"], resources: ["storageclasses"], verbs: ["list", "watch"] },
-      { apiGroups: [hubGroup], resources: [hubResource], verbs: ["list", "watch"] },
+      { apiGroups: ["template.openshift.io"], resources: ["templates"], verbs: ["list", "watch"] },
+      { apiGroups: [""], resources: ["resourcequotas"], verbs: ["list", "watch"] },
+      { apiGroups: ["kubevirt.io"], resources: ["virtualmachines"], verbs: ["list", "watch"] },
+      { apiGroups: ["cdi.kubevirt.io"], resources: ["datavolumes"], verbs: ["list", "watch"] },
       { apiGroups: [orderGroup], resources: [orderResource], verbs: ["list", "watch"] },
+      { apiGroups: [hubGroup], resources: [hubResource], verbs: ["list", "watch"] },
     ]);
     const controllerRules = find(hubs, "ClusterRole", "-controller").rules;
     expect(controllerRules).toEqual(

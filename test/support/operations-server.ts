@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import type { TemplateCatalog } from "../../src/domain/catalog-order/index.ts";
 import { templateCatalog, type TemplateDescription } from "../../src/domain/templates/index.ts";
 import { createLogger } from "../../src/platform/logger.ts";
 import { createOperationsApp } from "../../src/webhook/http/operations-app.ts";
@@ -29,7 +30,9 @@ export interface OperationsServer {
  * logging at trace level into `logs`: the logic of every endpoint without TLS (server.test.ts
  * covers the TLS wiring).
  */
-export async function startOperationsServer(options: { catalog?: readonly TemplateDescription[]; imageSourceDefault?: string } = {}): Promise<OperationsServer> {
+export async function startOperationsServer(
+  options: { catalog?: readonly TemplateDescription[]; imageSourceDefault?: string; openshift?: { catalog: () => TemplateCatalog; catalogId: string } } = {},
+): Promise<OperationsServer> {
   const logs = new LogCapture();
   const logger = createLogger({ name: "test", level: "trace", destination: logs });
   const app = createOperationsApp({
@@ -38,6 +41,7 @@ export async function startOperationsServer(options: { catalog?: readonly Templa
     logger,
     catalog: options.catalog ?? templateCatalog(options.imageSourceDefault === undefined ? {} : { imageSourceDefault: options.imageSourceDefault }),
     ...(options.imageSourceDefault === undefined ? {} : { imageSourceDefault: options.imageSourceDefault }),
+    ...(options.openshift === undefined ? {} : { openshift: options.openshift }),
   });
   const server: Server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,5 +1,6 @@
 import { DEFAULT_TEMPLATE_NAMESPACE } from "./discovery.ts";
 import { referencedNames } from "./substitute.ts";
+import { catalogTemplateId } from "./template-id.ts";
 import { isJsonObject, type JsonValue, type OpenShiftTemplate } from "./types.ts";
 
 /**
@@ -7,7 +8,10 @@ import { isJsonObject, type JsonValue, type OpenShiftTemplate } from "./types.ts
  * `/api/v1/templates` catalog): one entry per Template, one row per parameter.
  */
 export interface OpenShiftCatalogEntry {
-  /** `<namespace>/<name>`, what an order's `templateID` names (e.g. `openshift/fedora-server-small`). */
+  /**
+   * What an order's `templateID` names: `openshift.templates.<namespace>.<name>`, '-' written as '_'
+   * (e.g. `openshift.templates.openshift.fedora_server_small`, template-id.ts).
+   */
   readonly id: string;
   readonly namespace: string;
   readonly name: string;
@@ -38,7 +42,7 @@ const DISPLAY_NAME_ANNOTATION = "openshift.io/display-name";
 const LONG_DESCRIPTION_ANNOTATION = "template.openshift.io/long-description";
 
 export function templateId(template: OpenShiftTemplate, templateNamespace: string = DEFAULT_TEMPLATE_NAMESPACE): string {
-  return `${template.metadata.namespace ?? templateNamespace}/${template.metadata.name}`;
+  return catalogTemplateId(template.metadata.namespace ?? templateNamespace, template.metadata.name);
 }
 
 export function catalogEntry(template: OpenShiftTemplate, templateNamespace: string = DEFAULT_TEMPLATE_NAMESPACE): OpenShiftCatalogEntry {

@@ -25,5 +25,6 @@ export {
 export { processTemplate, type ProcessOptions } from "./process.ts";
 export type { TemplateProblem, TemplateProblemCode, TemplateResult } from "./problems.ts";
 export { isTemplateDocument, readTemplate, TEMPLATE_API_VERSION, TEMPLATE_KIND } from "./read-template.ts";
+export { CATALOG_ID_PREFIX, catalogTemplateId, isCatalogTemplateId, parseCatalogTemplateId } from "./template-id.ts";
 export { renderTemplateForOrder, VM_NAME_PARAMETER, type TemplateOrder, type TemplateRenderOptions } from "./render-for-order.ts";
 export type { JsonObject, JsonValue, OpenShiftTemplate, ProcessedTemplate, TemplateMetadata, TemplateParameter } from "./types.ts";

@@ -1,4 +1,7 @@
+import { isCatalogOrder } from "../../domain/catalog-order/index.ts";
+import type { VersionedOrder } from "../../domain/keyed-config-version.ts";
 import type { Order } from "../../domain/order.ts";
+import { renderedObjectsOf } from "../../render/catalog/renderable-order.ts";
 import type { RenderOptions } from "../../render/profile.ts";
 import { planTree, type PlannedFile } from "../../render/tree/plan.ts";
 import { composeFile, serializeObjects } from "../../render/tree/rendered-file.ts";
@@ -25,7 +28,7 @@ export class FileRenderer {
   }
 
   /** The config version the order's children carry in Git (keyed when sealed). */
-  stampedConfigVersion(order: Order): string {
+  stampedConfigVersion(order: VersionedOrder): string {
     return this.sealer ? this.sealer.configVersion(order) : order.desiredConfigVersion;
   }
 
@@ -41,8 +44,15 @@ export class FileRenderer {
   async render(file: PlannedFile, previousFile: string | undefined): Promise<string> {
     const { renderOrder, renderTenantNamespace } = await (this.module ??= import("../../render/render-order.ts"));
     const source = file.source;
-    const objects = source.kind === "namespace" ? [renderTenantNamespace(source.namespace)] : renderOrder(source.order, this.options);
+    const objects = source.kind === "namespace" ? [renderTenantNamespace(source.namespace)] : isCatalogOrder(source.order) ? catalogObjects(source.order) : renderOrder(source.order, this.options);
     const sealed = source.kind === "order" && this.options.sealing ? this.options.sealing.sealObjects(objects, previousFile) : objects;
     return composeFile(file.description, file.inputDigest, serializeObjects(sealed));
   }
+}
+
+/** A catalog order renders only with its instantiated objects; the committer's intents hold built-in orders only (order-intent.ts). */
+function catalogObjects(order: Parameters<typeof renderedObjectsOf>[0]) {
+  const objects = renderedObjectsOf(order);
+  if (!objects) throw new Error(`catalog order ${order.namespace}/${order.name}: the committer does not instantiate catalog templates yet; render it with osac-vm render --templates`);
+  return [...objects];
 }

@@ -43,7 +43,7 @@ function readText(path: string, setting: string): string {
   return readBytes(path, setting).toString("utf8");
 }
 
-function readBytes(path: string, setting: string): Buffer {
+export function readBytes(path: string, setting: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
@@ -54,7 +54,7 @@ function readBytes(path: string, setting: string): Buffer {
 }
 
 /** The value key must never be committed: refuse a key file inside --out or inside its Git repository. */
-function checkOutsideRepository(keyPath: string, sources: SealingSources): void {
+export function checkOutsideRepository(keyPath: string, sources: Pick<SealingSources, "keyFile" | "keySetting" | "outputDirectory">): void {
   if (!sources.outputDirectory) return;
   const output = resolve(sources.outputDirectory);
   if (keyPath === output || keyPath.startsWith(`${output}/`)) {

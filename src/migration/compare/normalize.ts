@@ -1,6 +1,6 @@
 // Quantity comparison is the webhook's exact arithmetic (pure, no I/O); it belongs in src/domain
 // and is imported from where it lives today (docs/adr/0027).
-import { compareQuantities, parseQuantity } from "../../webhook/admission/quantity.ts";
+import { compareQuantities, parseQuantity } from "../../domain/quantity/exact-quantity.ts";
 import type { FieldPath } from "./field-path.ts";
 import { valueAt } from "./field-path.ts";
 import { EACH, ignoredFieldsFor, type IgnoredField } from "./ignored-fields.ts";

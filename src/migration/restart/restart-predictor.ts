@@ -1,6 +1,6 @@
 import { compareValues } from "../compare/compare-values.ts";
 import { formatPath, startsWith, valueAt, type FieldPath } from "../compare/field-path.ts";
-import { compareQuantities, parseQuantity } from "../../webhook/admission/quantity.ts";
+import { compareQuantities, parseQuantity } from "../../domain/quantity/exact-quantity.ts";
 import { interfacesNeedRestart } from "./interface-hotplug.ts";
 import { volumesAreLiveUpdatable, disksAreLiveUpdatable } from "./volume-hotplug.ts";
 import type { RolloutStrategy } from "./rollout-strategy.ts";

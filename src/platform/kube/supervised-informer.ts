@@ -10,8 +10,8 @@ export interface SupervisedInformerOptions<T extends KubernetesObject> {
   readonly logger: Logger;
   /** Called after every add, update and delete, and after each (re)list. */
   readonly onChange: () => void;
-  /** Called with the object of every add, update and delete. */
-  readonly onEvent?: (object: T) => void;
+  /** Called with the object of every add, update and delete (relists included), and which it was. */
+  readonly onEvent?: (object: T, verb: "add" | "update" | "delete") => void;
   readonly onRestart?: () => void;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -63,7 +63,7 @@ export class SupervisedInformer<T extends KubernetesObject> {
     this.informer = new ListWatch<T>(options.path, watcher as Watch, list, false, options.labelSelector);
     for (const verb of ["add", "update", "delete"] as const) {
       this.informer.on(verb, (object) => {
-        options.onEvent?.(object);
+        options.onEvent?.(object, verb);
         options.onChange();
       });
     }

@@ -1,4 +1,6 @@
-import type { Order } from "../../domain/order.ts";
+import { isCatalogOrder } from "../../domain/catalog-order/index.ts";
+import { catalogDigestInput, templateKeyId } from "../catalog/digest-input.ts";
+import type { RenderableOrder } from "../catalog/renderable-order.ts";
 import type { RenderOptions } from "../profile.ts";
 import type { TenantNamespaceInput } from "../render-order.ts";
 import { namespaceFilePath, orderFilePath } from "./layout.ts";
@@ -11,7 +13,7 @@ import { digest } from "./rendered-file.ts";
 export const RENDER_REVISION = 2;
 
 /** What a planned file is rendered from. */
-export type PlannedSource = { readonly kind: "order"; readonly order: Order } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };
+export type PlannedSource = { readonly kind: "order"; readonly order: RenderableOrder } | { readonly kind: "namespace"; readonly namespace: TenantNamespaceInput };
 
 /** A file the render should produce; it is rendered only when missing or stale. */
 export interface PlannedFile<S = PlannedSource> {
@@ -22,20 +24,23 @@ export interface PlannedFile<S = PlannedSource> {
 }
 
 /** Every file for these orders, sorted by path. Pure: renders nothing. */
-export function planTree(orders: readonly Order[], options: RenderOptions): PlannedFile[] {
+export function planTree(orders: readonly RenderableOrder[], options: RenderOptions): PlannedFile[] {
   const optionsKey = [RENDER_REVISION, options.profile, options.defaultStorageClass ?? null];
+  const keyId = templateKeyId(options.templateParameterKey);
+  const inputDigest = options.sealing ? (input: string) => options.sealing!.orderInputDigest(input) : digest;
   const files: PlannedFile[] = orders.map((order) => ({
     path: orderFilePath(order.tenantNamespace, order.name),
     description: `VirtualMachine ${order.namespace}/${order.name}`,
-    inputDigest: (options.sealing ? (input: string) => options.sealing!.orderInputDigest(input) : digest)(JSON.stringify([optionsKey, order])),
+    // A built-in order's digest input is the order itself (unchanged, so existing trees stay valid).
+    inputDigest: inputDigest(JSON.stringify([optionsKey, isCatalogOrder(order) ? catalogDigestInput(order, keyId) : order])),
     source: { kind: "order", order },
   }));
   if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): PlannedFile[] {
-  const byName = new Map<string, Order>();
+function planNamespaces(orders: readonly RenderableOrder[], optionsKey: unknown[]): PlannedFile[] {
+  const byName = new Map<string, RenderableOrder>();
   for (const order of orders) if (!byName.has(order.tenantNamespace)) byName.set(order.tenantNamespace, order);
   return [...byName.values()].map((order) => {
     const namespace = { name: order.tenantNamespace, tenant: order.tenant, orderNamespace: order.namespace };

@@ -13,3 +13,4 @@ export {
   type SsvirtEntityRef,
 } from "./catalog-item.ts";
 export { goParseInt64, goQueryEscape, goRfc3339, goToLower } from "./go-compat.ts";
+export { CATALOG_URN, defaultCatalogId } from "./catalog-id.ts";

@@ -44,6 +44,17 @@ export function denyInvalid(kind: string, name: string, fieldMessages: readonly 
   };
 }
 
+export const HTTP_FORBIDDEN = 403;
+
+/** A denial in the shape of the API server's own quota denial: `<Kind> "<name>" is forbidden: <message>`. */
+export function denyForbidden(kind: string, name: string, message: string, warnings: readonly string[] = []): AdmissionDecision {
+  return {
+    allowed: false,
+    warnings: cleanWarnings(warnings),
+    status: { code: HTTP_FORBIDDEN, reason: "Forbidden", message: `${kind} ${JSON.stringify(name)} is forbidden: ${message}` },
+  };
+}
+
 /** A request the API server should never send (no object on a create or update). */
 export function denyBadRequest(message: string): AdmissionDecision {
   return { allowed: false, warnings: [], status: { code: HTTP_BAD_REQUEST, reason: "BadRequest", message } };

@@ -5,6 +5,7 @@ import { orderResources, orderResourcesOfMembers } from "../../domain/placement/
 import { formatBytes, formatRejections, placeOrder } from "../../domain/placement/place.ts";
 import type { HubReservation } from "../../hubs/allocation-tally.ts";
 import { orderKey, uuidKey } from "../../hubs/order-claims.ts";
+import { catalogOrderResources } from "./catalog-resources.ts";
 import { denyInvalid, denyUnavailable, isObject, objectAt, stringAt, type JsonObject } from "./decision.ts";
 import { pointer } from "./json-patch.ts";
 import type { AdmissionDecision, AdmissionDeps, AdmissionRequest, JsonPatchOperation } from "./types.ts";
@@ -25,7 +26,8 @@ const NONE: HubEdit = { kind: "none" };
  * - CREATE with hub placement on and no hub set: place the order with the pure `placeOrder` on a
  *   snapshot of the watched registry, set the annotation and ask for a reservation; deny, naming
  *   every hub and why, when none fits; deny as unavailable before the watches have synced.
- *   Orders whose parameters or selector cannot be read are left to validation, which denies them.
+ *   An order naming a catalog template is sized by its Template (catalog-resources.ts). Orders
+ *   whose parameters or selector cannot be read are left to validation, which denies them.
  * - CREATE with the hub set by the client: kept as it is (validation checks it against the
  *   registry) and reserved.
  * - UPDATE: a hub (and hub selector) that the stored order has and the new one dropped is put
@@ -41,7 +43,10 @@ export function hubEdit(request: AdmissionRequest, object: JsonObject, deps: Adm
   const metadata = objectAt(object, "metadata");
   const annotations = objectAt(metadata, "annotations");
   const spec = objectAt(object, "spec");
-  const resources = members !== undefined ? orderResourcesOfMembers(spec?.["templateID"], members) : orderResources(spec?.["templateID"], spec?.["templateParameters"]);
+  const resources =
+    members !== undefined
+      ? orderResourcesOfMembers(spec?.["templateID"], members)
+      : (orderResources(spec?.["templateID"], spec?.["templateParameters"]) ?? catalogOrderResources(object, request.namespace, deps));
   const keys = reservationKeys(object, request);
   const explicit = stringAt(annotations, Annotations.hub);
   if (explicit !== undefined) {

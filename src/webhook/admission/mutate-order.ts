@@ -1,4 +1,5 @@
 import { Annotations, Labels, ORDER_KIND, type ManagedBy } from "../../api/well-known.ts";
+import { CATALOG_ORDER_MODE, isCatalogTemplateId } from "../../domain/catalog-order/index.ts";
 import { formatFieldError } from "../../domain/field-error.ts";
 import { managedByFor, rolloutKey } from "../../domain/rollout.ts";
 import { allow, denyInvalid, isBeingDeleted, isObject, objectAt, stringAt, unexpectedResource, type JsonObject } from "./decision.ts";
@@ -25,7 +26,8 @@ const LEGACY_MANAGED_BY: ManagedBy = "aap";
 /**
  * The defaulting webhook for `cloudkit.openshift.io/v1alpha1` VirtualMachine orders.
  *
- * - `cloudkit.openshift.io/managed-by`, when absent: on CREATE from the rollout policy; on UPDATE
+ * - `cloudkit.openshift.io/managed-by`, when absent: on CREATE from the rollout policy (`gitops`
+ *   for an order naming a catalog template: only the renderer instantiates those, ADR 28); on UPDATE
  *   the stored value (a client that rewrote the annotations dropped it), else `aap` (an order from
  *   before the webhook). A value that is present is never changed.
  * - `storage_class` in `spec.templateParameters`, when absent, for the role's template family: on
@@ -83,6 +85,8 @@ function managedByOperation(request: AdmissionRequest, object: JsonObject, deps:
 }
 
 function newOrderMode(request: AdmissionRequest, deps: AdmissionDeps): ManagedBy {
+  const templateId = stringAt(objectAt(request.object, "spec"), "templateID");
+  if (templateId !== undefined && isCatalogTemplateId(templateId)) return CATALOG_ORDER_MODE;
   const metadata = objectAt(request.object, "metadata");
   const uuid = stringAt(objectAt(metadata, "labels"), Labels.orderUuid);
   const namespace = stringAt(metadata, "namespace") || request.namespace;

@@ -10,6 +10,13 @@ export const ORDER_RESOURCE: ExpectedResource = {
   resource: ORDER_PLURAL,
 };
 
+export const KUBEVIRT_VM_RESOURCE: ExpectedResource = {
+  group: "kubevirt.io",
+  version: "v1",
+  kind: "VirtualMachine",
+  resource: "virtualmachines",
+};
+
 export const DATA_VOLUME_RESOURCE: ExpectedResource = {
   group: "cdi.kubevirt.io",
   version: "v1beta1",

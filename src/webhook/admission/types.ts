@@ -1,6 +1,8 @@
+import type { TemplateCatalog } from "../../domain/catalog-order/index.ts";
 import type { HubCandidate } from "../../domain/placement/place.ts";
 import type { ManagedByPolicy } from "../../domain/rollout.ts";
 import type { HubReservation } from "../../hubs/allocation-tally.ts";
+import type { QuotaSource } from "../quota/quota-source.ts";
 
 export type { ManagedByPolicy } from "../../domain/rollout.ts";
 
@@ -61,6 +63,10 @@ export interface AdmissionDeps {
    * Not read by the decisions: the API server selects the namespaces before calling them.
    */
   readonly tenantNamespaceLabel?: string;
+  /** The catalog templates orders may name (ADR 28); absent: none. */
+  readonly catalog?: () => TemplateCatalog;
+  /** ResourceQuotas and what namespaces hold (ADR 29); absent: quotas are not checked. */
+  readonly quota?: QuotaSource;
   /**
    * Set when hub placement is on (OSAC_VM_HUB_REGISTRY=on): new orders are placed on a hub.
    * Absent: today's single-cluster mode, nothing is placed.

@@ -1,9 +1,12 @@
 import { Annotations, Labels, ORDER_KIND } from "../../api/well-known.ts";
 import { formatFieldError, showValue, type FieldError, type Validation } from "../../domain/field-error.ts";
-import { validateOrder, type Order } from "../../domain/order.ts";
+import { isCatalogOrder, orderWorkload, validateAnyOrder, type AnyOrder } from "../../domain/catalog-order/index.ts";
+import type { Order } from "../../domain/order.ts";
+import { demandOfWorkload, workloadNames } from "../../domain/quota/index.ts";
 import {
   allow,
   denyBadRequest,
+  denyForbidden,
   denyInvalid,
   isBeingDeleted,
   isObject,
@@ -15,7 +18,8 @@ import {
 } from "./decision.ts";
 import { checkHubOnCreate, checkHubOnUpdate } from "./hub-rules.ts";
 import { effectiveOf, effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
-import { compareQuantities, parseQuantity } from "./quantity.ts";
+import { checkQuota } from "./quota-check.ts";
+import { compareQuantities, parseQuantity } from "../../domain/quantity/exact-quantity.ts";
 import { ORDER_RESOURCE } from "./resources.ts";
 import { STORAGE_CLASS_FIELD } from "./storage-class.ts";
 import type { AdmissionDecision, AdmissionDeps, AdmissionRequest } from "./types.ts";
@@ -35,6 +39,12 @@ const PARAMETERS_FIELD = "spec.templateParameters";
  * `managed-by` cannot be removed (moves between modes are allowed, with a warning for the ones that
  * hand children from one owner to another). An order being deleted is always allowed. The hub
  * annotations follow hub-rules.ts: a hub, once set, never changes.
+ *
+ * An order naming a catalog template (`openshift.templates.<namespace>.<name>`, ADR 28) has its
+ * parameters checked against that Template. A valid order whose spec is new or changed is then
+ * checked against its tenant namespace's ResourceQuotas (ADR 29): denied, Forbidden, when its VM's
+ * vCPUs, memory or disk would exceed one. Not with hub placement on (ADR 24): the VM then lands in
+ * a hub's namespace, which this cluster's quotas do not govern; the hub's capacity does, at placement.
  */
 export function validateOrderAdmission(request: AdmissionRequest, deps: AdmissionDeps): AdmissionDecision {
   if (request.operation !== "CREATE" && request.operation !== "UPDATE") return allow();
@@ -47,15 +57,45 @@ export function validateOrderAdmission(request: AdmissionRequest, deps: Admissio
 
   const order = withRequestNamespace(object, request.namespace);
   const oldObject = request.operation === "UPDATE" && isObject(request.oldObject) ? request.oldObject : undefined;
-  const { errors, warnings } = oldObject === undefined ? checkCreate(order, deps) : checkUpdate(order, oldObject, deps);
-  if (errors.length === 0) return allow(warnings);
+  const { errors, warnings, admitted, previous } = oldObject === undefined ? checkCreate(order, deps) : checkUpdate(order, oldObject, deps);
   const name = stringAt(order["metadata"], "name") || request.name || "";
-  return denyInvalid(ORDER_KIND, name, errors.map(formatFieldError), warnings);
+  if (errors.length > 0) return denyInvalid(ORDER_KIND, name, errors.map(formatFieldError), warnings);
+  if (admitted === undefined || deps.hubs !== undefined) return allow(warnings);
+  const quota = checkOrderQuota(admitted, previous, deps);
+  return quota.allowed ? allow([...warnings, ...quota.warnings]) : denyForbidden(ORDER_KIND, name, quota.message, [...warnings, ...quota.warnings]);
 }
 
 interface Findings {
   readonly errors: readonly FieldError[];
   readonly warnings: readonly string[];
+  /** The valid order whose spec is new or changed: what the quota check measures. */
+  readonly admitted?: AnyOrder;
+  /** On an update, the stored order as it was (when valid). */
+  readonly previous?: AnyOrder;
+}
+
+/** Measured only when the tenant namespace has a quota (a catalog order's Template is processed for it). */
+function checkOrderQuota(order: AnyOrder, previous: AnyOrder | undefined, deps: AdmissionDeps) {
+  return checkQuota(deps.quota, {
+    namespace: order.tenantNamespace,
+    requestedIs: "the vCPUs, memory and disks of the objects this order makes",
+    measure: () => {
+      const workload = orderWorkload(order);
+      const before = previous === undefined ? undefined : orderWorkload(previous);
+      const names = workloadNames(workload);
+      const old = before === undefined ? undefined : workloadNames(before);
+      return {
+        claim: {
+          orderKey: `${order.namespace}/${order.name}`,
+          virtualMachineNames: new Set([...names.virtualMachines, ...(old?.virtualMachines ?? [])]),
+          dataVolumeNames: new Set([...names.dataVolumes, ...(old?.dataVolumes ?? [])]),
+        },
+        asked: demandOfWorkload(workload),
+        ...(before === undefined ? {} : { previous: demandOfWorkload(before) }),
+        unresolved: workload.virtualMachines.flatMap((vm) => vm.unresolved.map((item) => `${vm.name}: ${item}`)),
+      };
+    },
+  });
 }
 
 /** The API server sets the namespace before admission; a hand-made request may not. */
@@ -66,18 +106,22 @@ function withRequestNamespace(object: JsonObject, namespace: string | undefined)
 }
 
 function checkCreate(order: JsonObject, deps: AdmissionDeps): Findings {
-  const result = validateOrder(order);
+  const result = validateAnyOrder(order, deps.catalog?.());
   const warnings = [...result.warnings, ...storageClassWarnings(effectiveAfter(result, order), deps)];
   if (!stringAt(objectAt(objectAt(order, "metadata"), "labels"), Labels.orderUuid)) {
     warnings.push(`${UUID_FIELD}: missing; the VM's firmware UUID derives from namespace/name`);
   }
   const hub = checkHubOnCreate(order, deps, result.errors.length > 0);
-  return { errors: [...result.errors, ...hub.errors], warnings: [...warnings, ...hub.warnings] };
+  return { errors: [...result.errors, ...hub.errors], warnings: [...warnings, ...hub.warnings], ...(result.value ? { admitted: result.value } : {}) };
 }
 
-/** A valid order's parameters are decoded already; only an invalid one is read again, parameter by parameter. */
-function effectiveAfter(validation: Validation<Order>, order: JsonObject): EffectiveParameters {
-  return validation.value ? effectiveOf(validation.value.parameters) : effectiveParameters(order);
+/**
+ * A valid order's parameters are decoded already; only an invalid one is read again, parameter by
+ * parameter. A catalog order has none of the built-in parameters these rules compare.
+ */
+function effectiveAfter(validation: Validation<AnyOrder>, order: JsonObject): EffectiveParameters {
+  if (validation.value) return isCatalogOrder(validation.value) ? {} : effectiveOf((validation.value as Order).parameters);
+  return effectiveParameters(order);
 }
 
 function annotation(object: JsonObject, key: string): string | undefined {
@@ -90,7 +134,8 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   const newManagedBy = annotation(order, Annotations.managedBy);
   const managedByChanged = newManagedBy !== oldManagedBy;
   // The domain check costs most on the largest orders (it decodes and checks every parameter): metadata-only updates skip it.
-  const result: Validation<Order> = specChanged || managedByChanged ? validateOrder(order) : { errors: [], warnings: [] };
+  const catalog = deps.catalog?.();
+  const result: Validation<AnyOrder> = specChanged || managedByChanged ? validateAnyOrder(order, catalog) : { errors: [], warnings: [] };
   // Name, namespace, apiVersion and kind cannot change; the tenant has its own rule below.
   const errors = result.errors.filter((error) => (error.field.startsWith("spec") ? specChanged : error.field === MANAGED_BY_FIELD && managedByChanged));
   const before = specChanged ? effectiveParameters(old) : {};
@@ -111,7 +156,9 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   const hub = checkHubOnUpdate(order, old, deps);
   errors.push(...hub.errors);
   warnings.push(...hub.warnings);
-  return { errors, warnings };
+  if (!specChanged || result.value === undefined) return { errors, warnings };
+  const previous = validateAnyOrder(old, catalog).value;
+  return { errors, warnings, admitted: result.value, ...(previous ? { previous } : {}) };
 }
 
 function checkManagedByChange(from: string | undefined, to: string | undefined, errors: FieldError[], warnings: string[]): void {

@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import type { TemplateCatalog } from "../../domain/catalog-order/index.ts";
 import type { TemplateDescription } from "../../domain/templates/index.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { WebhookMetrics } from "../metrics.ts";
@@ -21,6 +22,8 @@ export interface OperationsDeps {
   readonly catalog: readonly TemplateDescription[];
   /** The pinned image the webhook gives new orders that name none; undefined: the role's default. */
   readonly imageSourceDefault?: string;
+  /** Catalog templates (OpenShift Templates) served beside the built-in ones, and the SSVirt catalog URN. */
+  readonly openshift?: { readonly catalog: () => TemplateCatalog; readonly catalogId: string };
 }
 
 /**
@@ -35,6 +38,7 @@ export function createOperationsApp(deps: OperationsDeps): Express {
     catalog: deps.catalog,
     logger: deps.logger,
     ...(deps.imageSourceDefault === undefined ? {} : { imageSourceDefault: deps.imageSourceDefault }),
+    ...(deps.openshift === undefined ? {} : { openshift: deps.openshift }),
   });
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (!templateApi(request, response)) next();

@@ -68,7 +68,7 @@ describe("the common templates as a catalog", () => {
 
   it.each(NAMES)("%s: the catalog entry lists its parameters with description, required flag, default and generator", (name) => {
     const entry = catalogEntry(templates.find((template) => template.metadata.name === name)!);
-    expect(entry.id).toBe(`openshift/${name}`);
+    expect(entry.id).toBe(`openshift.templates.openshift.${name.replaceAll("-", "_")}`);
     expect(entry.parameters.map((parameter) => parameter.name)).toEqual(["NAME", "DATA_SOURCE_NAME", "DATA_SOURCE_NAMESPACE", "CLOUD_USER_PASSWORD"]);
     const [vmName, source, sourceNamespace, password] = entry.parameters;
     expect(vmName).toMatchObject({ required: false, secret: false, generator: { generate: "expression" } });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareQuantities, parseQuantity } from "../../../src/webhook/admission/quantity.ts";
+import { compareQuantities, parseQuantity } from "../../../src/domain/quantity/exact-quantity.ts";
 
 function compare(a: string, b: string): number {
   const left = parseQuantity(a);

@@ -58,7 +58,7 @@ describe("discovery (SSVirt's getFilteredTemplates)", () => {
 describe("the catalog entry", () => {
   it("GIVEN a common-template-like Template THEN each parameter's name, description, required flag, default and generator", () => {
     expect(catalogEntry(COMMON_LIKE)).toEqual({
-      id: "openshift/fedora-server-small",
+      id: "openshift.templates.openshift.fedora_server_small",
       namespace: "openshift",
       name: "fedora-server-small",
       title: "Fedora VM",
@@ -80,7 +80,7 @@ describe("the catalog entry", () => {
 
   it("GIVEN no display name and only a long description THEN the name and the long description", () => {
     const entry = catalogEntry({ ...COMMON_LIKE, metadata: { name: "t", namespace: "ns", annotations: { "template.openshift.io/long-description": "long" } } }, "openshift");
-    expect([entry.id, entry.title, entry.description]).toEqual(["ns/t", "t", "long"]);
+    expect([entry.id, entry.title, entry.description]).toEqual(["openshift.templates.ns.t", "t", "long"]);
   });
 });
 

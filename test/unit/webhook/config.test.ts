@@ -64,3 +64,26 @@ describe("parseWebhookConfig", () => {
     expect(describeConfigErrors(result.error!).join("\n")).toContain(message);
   });
 });
+
+describe("parseWebhookConfig: the template catalog", () => {
+  it("GIVEN nothing THEN namespace openshift and a catalog URN derived from it, the same every time", () => {
+    const first = parseWebhookConfig({}, {});
+    expect(first.data).toMatchObject({ templateNamespace: "openshift", ssvirtCatalogId: expect.stringMatching(/^urn:vcloud:catalog:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) });
+    expect(parseWebhookConfig({}, {}).data!.ssvirtCatalogId).toBe(first.data!.ssvirtCatalogId);
+    expect(parseWebhookConfig({}, { OSAC_VM_TEMPLATE_NAMESPACE: "templates" }).data!.ssvirtCatalogId).not.toBe(first.data!.ssvirtCatalogId);
+  });
+
+  it("GIVEN --templates, --template-namespace and a catalog URN THEN they are taken; bad ones are named", () => {
+    const urn = "urn:vcloud:catalog:3f1c9a52-8d0e-4b7a-9c61-2e5d4f8a7b10";
+    expect(parseWebhookConfig({ templates: ["a", "b"], "template-namespace": "vm-templates" }, { OSAC_VM_SSVIRT_CATALOG_ID: urn }).data).toMatchObject({
+      templateFiles: ["a", "b"],
+      templateNamespace: "vm-templates",
+      ssvirtCatalogId: urn,
+    });
+    const bad = parseWebhookConfig({ "template-namespace": "Bad_NS" }, { OSAC_VM_SSVIRT_CATALOG_ID: "catalog-1" });
+    expect(describeConfigErrors(bad.error!)).toEqual([
+      "--template-namespace / OSAC_VM_TEMPLATE_NAMESPACE: must be a namespace name (a DNS-1123 label)",
+      "OSAC_VM_SSVIRT_CATALOG_ID: must be an SSVirt catalog URN, urn:vcloud:catalog:<uuid> (lower-case)",
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { templateCatalog } from "../../../src/domain/templates/index.ts";
+import { fixtureCatalog } from "../../support/catalog.ts";
 import { OPENAPI_DOCUMENT } from "../../../src/webhook/http/template-api/openapi-document.ts";
 import { OpenApiContract } from "../../support/openapi-contract.ts";
 import { send, startOperationsServer, type HttpAnswer, type OperationsServer } from "../../support/operations-server.ts";
@@ -11,7 +12,7 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnly user@example";
 const SECRET_PASSWORD = "Tr0ub4dor-3-correct-horse";
 const SECRET = Buffer.from(`#cloud-config\npassword: ${SECRET_PASSWORD}\n`).toString("base64");
 /** The password, and base64 from the middle and the end of the secret (its start is the default's: `#cloud-config`). */
-const SECRET_FRAGMENTS = [SECRET_PASSWORD, SECRET.slice(20, 40), SECRET.slice(-24)];
+const SECRET_FRAGMENTS = [SECRET_PASSWORD, SECRET.slice(20, 40), SECRET.slice(-24), "h4rd-t0-gu3ss-p4ssw0rd"];
 
 function expectNoSecretIn(text: string): void {
   for (const fragment of SECRET_FRAGMENTS) expect(text).not.toContain(fragment);
@@ -33,8 +34,13 @@ function json(answer: HttpAnswer): any {
   return answer.json;
 }
 
+const CATALOG_ID = "urn:vcloud:catalog:3f1c9a52-8d0e-4b7a-9c61-2e5d4f8a7b10";
+const ITEM_ID = "urn:vcloud:catalogitem:3f1c9a52-8d0e-4b7a-9c61-2e5d4f8a7b10:tiny-server";
+const CATALOG_PASSWORD = "h4rd-t0-gu3ss-p4ssw0rd";
+
 beforeAll(async () => {
-  server = await startOperationsServer();
+  const catalog = fixtureCatalog();
+  server = await startOperationsServer({ openshift: { catalog: () => catalog, catalogId: CATALOG_ID } });
 });
 afterAll(async () => {
   await server.close();
@@ -56,6 +62,7 @@ describe("the template API against its OpenAPI document", () => {
       [ROLE_TEMPLATE, "builtin", undefined],
       [ALIAS, "builtin", ROLE_TEMPLATE],
       ["osac.massopencloud.ocp_virt_vm", "builtin", ROLE_TEMPLATE],
+      ["openshift.templates.openshift.tiny_server", "openshift", undefined],
     ]);
     expect(items[0].parameters.find((parameter: { name: string }) => parameter.name === "cloud_init_config")).toMatchObject({ type: "string", required: false, secret: true });
     expect(items[0].parameters.find((parameter: { name: string }) => parameter.name === "cpu_cores")).toMatchObject({ type: "integer", default: 2 });
@@ -81,7 +88,7 @@ describe("the template API against its OpenAPI document", () => {
       status: 404,
       reason: "NotFound",
       message:
-        "template 'cloudkit.templates.nope' does not exist; known templates are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm' and 'osac.massopencloud.ocp_virt_vm'",
+        "template 'cloudkit.templates.nope' does not exist; known templates are 'cloudkit.templates.ocp_virt_vm', 'osac.templates.ocp_virt_vm', 'osac.massopencloud.ocp_virt_vm' and 'openshift.templates.openshift.tiny_server'",
       errors: [],
     });
   });
@@ -89,6 +96,96 @@ describe("the template API against its OpenAPI document", () => {
   it("GIVEN a template id that is not valid percent-encoding THEN 400 in the error shape", async () => {
     const answer = await call("GET", "/api/v1/templates/%E0%A4%A");
     expect([answer.status, json(answer).reason]).toEqual([400, "BadRequest"]);
+  });
+});
+
+describe("catalog templates (OpenShift Templates) beside the built-in one", () => {
+  const PATH = "/api/v1/templates/openshift.templates.openshift.tiny_server";
+
+  it("GIVEN GET of a catalog template THEN its parameters with description, required flag, default, display name and generator; as in the list", async () => {
+    const answer = await call("GET", PATH);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      id: "openshift.templates.openshift.tiny_server",
+      title: "Tiny server",
+      description: "A tiny server VM for tests.",
+      source: "openshift",
+      parameters: [
+        { name: "NAME", description: "VM name", type: "string", required: false, secret: false, generator: { type: "expression", from: "tiny-[a-z0-9]{8}" } },
+        { name: "DATA_SOURCE_NAME", description: "Name of the DataSource to clone", type: "string", required: true, secret: false },
+        { name: "CPU_CORES", description: "Cores of the VM", type: "string", required: false, secret: false, default: "1", display_name: "CPU cores" },
+        { name: "MEMORY", description: "Guest memory", type: "string", required: false, secret: false, default: "2Gi" },
+        { name: "DISK_SIZE", description: "Root disk size", type: "string", required: false, secret: false, default: "20Gi" },
+        {
+          name: "CLOUD_USER_PASSWORD",
+          description: "Randomized password for the cloud-init user fedora",
+          type: "string",
+          required: false,
+          secret: true,
+          generator: { type: "expression", from: "[a-z0-9]{4}-[a-z0-9]{4}" },
+        },
+      ],
+    });
+    const list = json(await call("GET", "/api/v1/templates")).items;
+    expect(list.find((item: { id: string }) => item.id === "openshift.templates.openshift.tiny_server")).toEqual(answer.json);
+  });
+
+  it("GIVEN good values THEN valid, normalized with the Template's defaults, a given secret redacted, nothing generated", async () => {
+    const answer = await call("POST", `${PATH}:validate`, JSON.stringify({ DATA_SOURCE_NAME: "fedora", CPU_CORES: "4", CLOUD_USER_PASSWORD: CATALOG_PASSWORD, MEMORY: null }));
+    expect(answer.json).toEqual({
+      valid: true,
+      errors: [],
+      warnings: [],
+      normalized: { DATA_SOURCE_NAME: "fedora", CPU_CORES: "4", MEMORY: "2Gi", DISK_SIZE: "20Gi", CLOUD_USER_PASSWORD: `<redacted, ${CATALOG_PASSWORD.length} chars>` },
+    });
+    expect(answer.text).not.toContain(CATALOG_PASSWORD);
+  });
+
+  it("GIVEN an unknown parameter, a number and a missing required one THEN not valid, each error's field the parameter's name", async () => {
+    const answer = await call("POST", `${PATH}:validate`, JSON.stringify({ cpu_cores: "4", CPU_CORES: 4 }));
+    expect(json(answer).valid).toBe(false);
+    expect(json(answer).errors.map((error: { field: string; value?: string }) => [error.field, error.value])).toEqual([
+      ["CPU_CORES", "<redacted number>"],
+      ["DATA_SOURCE_NAME", undefined],
+      ["cpu_cores", "<redacted, 1 char>"],
+    ]);
+    expect(json(answer).errors[1].message).toBe("parameter DATA_SOURCE_NAME is required and must be specified");
+  });
+});
+
+describe("GET /api/v1/catalog-items: the catalog templates as SSVirt CatalogItems", () => {
+  it("GIVEN the list THEN one CatalogItem per catalog template, with SSVirt's URN and its defaults for templates without CPU/MEMORY/STORAGE parameters", async () => {
+    const answer = await call("GET", "/api/v1/catalog-items");
+    expect(answer.status).toBe(200);
+    expect(json(answer).items).toEqual([
+      {
+        id: ITEM_ID,
+        name: "tiny-server",
+        description: "A tiny server VM for tests.",
+        catalogId: CATALOG_ID,
+        isPublished: false,
+        isExpired: false,
+        creationDate: "0001-01-01T00:00:00Z",
+        size: 2147483648,
+        status: "AVAILABLE",
+        entity: { name: "tiny-server", description: "A tiny server VM for tests.", type: "application/vnd.vmware.vcloud.vAppTemplate+xml", numberOfVMs: 1, numberOfCpus: 1, memoryAllocation: 1073741824, storageAllocation: 10737418240 },
+        owner: { name: "System", id: "" },
+        catalog: { name: "Templates", id: CATALOG_ID },
+      },
+    ]);
+  });
+
+  it.each([ITEM_ID, encodeURIComponent(ITEM_ID)])("GIVEN GET of one by its id (%s) THEN that item, as in the list", async (id) => {
+    const answer = await call("GET", `/api/v1/catalog-items/${id}`);
+    expect(answer.status).toBe(200);
+    expect(json(answer).id).toBe(ITEM_ID);
+  });
+
+  it("GIVEN an unknown id or bad percent-encoding THEN 404 and 400 in the error shape", async () => {
+    const missing = await call("GET", "/api/v1/catalog-items/urn:vcloud:catalogitem:x:nope");
+    expect([missing.status, json(missing).message]).toEqual([404, "catalog item 'urn:vcloud:catalogitem:x:nope' does not exist; GET /api/v1/catalog-items lists them"]);
+    const bad = await call("GET", "/api/v1/catalog-items/%E0%A4%A");
+    expect([bad.status, json(bad).reason]).toEqual([400, "BadRequest"]);
   });
 });
 
@@ -203,12 +300,14 @@ describe("methods and paths the document does not name", () => {
     ["POST", "/api/v1/templates", "GET, HEAD"],
     ["DELETE", `/api/v1/templates/${ROLE_TEMPLATE}`, "GET, HEAD"],
     ["POST", "/api/v1/openapi.json", "GET, HEAD"],
+    ["POST", "/api/v1/catalog-items", "GET, HEAD"],
+    ["DELETE", `/api/v1/catalog-items/${ITEM_ID}`, "GET, HEAD"],
   ])("GIVEN %s %s THEN 405 with Allow: %s", async (method, path, allow) => {
     const answer = await call(method, path, method === "GET" ? undefined : "{}");
     expect([answer.status, answer.headers["allow"], json(answer).reason]).toEqual([405, allow, "MethodNotAllowed"]);
   });
 
-  it.each(["/api/v1", "/api/v1/", "/api/v1/nope", "/api/v1/templates/", `/api/v1/templates/${ROLE_TEMPLATE}:frobnicate`, `/api/v1/templates/${ROLE_TEMPLATE}/x`, "/nope"])(
+  it.each(["/api/v1", "/api/v1/", "/api/v1/nope", "/api/v1/templates/", "/api/v1/catalog-items/", `/api/v1/catalog-items/${ITEM_ID}/x`, `/api/v1/templates/${ROLE_TEMPLATE}:frobnicate`, `/api/v1/templates/${ROLE_TEMPLATE}/x`, "/nope"])(
     "GIVEN GET %s THEN 404 in the error shape",
     async (path) => {
       const answer = await call("GET", path);
@@ -261,12 +360,17 @@ describe("internal errors", () => {
         throw new Error("catalog unavailable");
       },
     };
-    const failing = await startOperationsServer({ catalog: [broken] });
+    const unavailable = (): never => {
+      throw new Error("catalog unavailable");
+    };
+    const failing = await startOperationsServer({ catalog: [broken], openshift: { catalog: unavailable, catalogId: CATALOG_ID } });
     try {
       const list = await call("GET", "/api/v1/templates", undefined, {}, failing);
       const one = await call("GET", `/api/v1/templates/${ROLE_TEMPLATE}`, undefined, {}, failing);
       const validation = await call("POST", VALIDATE, JSON.stringify({ cloud_init_config: SECRET }), {}, failing);
-      for (const answer of [list, one, validation]) expect(answer.json).toEqual({ status: 500, reason: "InternalError", message: "internal error; the failure was logged on the webhook", errors: [] });
+      const items = await call("GET", "/api/v1/catalog-items", undefined, {}, failing);
+      const item = await call("GET", `/api/v1/catalog-items/${ITEM_ID}`, undefined, {}, failing);
+      for (const answer of [list, one, validation, items, item]) expect(answer.json).toEqual({ status: 500, reason: "InternalError", message: "internal error; the failure was logged on the webhook", errors: [] });
       const logs = failing.logs.text();
       expect(logs).toContain("Failed to answer a template API request");
       expect(logs).toContain("catalog unavailable");

@@ -17,7 +17,15 @@ const TEMPLATE_ID_PARAMETER = {
   in: "path",
   required: true,
   description:
-    "A template id from the catalog, e.g. `cloudkit.templates.ocp_virt_vm`, percent-encoded as one path segment (a ':' in an id is sent as %3A: a literal ':' starts a custom method such as `:validate`).",
+    "A template id from the catalog, e.g. `cloudkit.templates.ocp_virt_vm`, or `openshift.templates.openshift.fedora_server_small` for the catalog template `fedora-server-small` in namespace `openshift` (`openshift.templates.<namespace>.<name>`, every '-' written as '_', as the order CRD's templateID pattern requires), percent-encoded as one path segment (a ':' in an id is sent as %3A: a literal ':' starts a custom method such as `:validate`).",
+  schema: { type: "string", minLength: 1 },
+};
+
+const CATALOG_ITEM_ID_PARAMETER = {
+  name: "id",
+  in: "path",
+  required: true,
+  description: "A CatalogItem id, `urn:vcloud:catalogitem:<catalog uuid>:<template name>`; its ':' may be sent as is (catalog items have no custom methods) or as %3A.",
   schema: { type: "string", minLength: 1 },
 };
 
@@ -69,8 +77,9 @@ const TEMPLATE = {
     description: { type: "string" },
     source: {
       type: "string",
-      description: "Where the template comes from: `builtin` for this project's own templates. More sources may be added (OpenShift Templates): clients must accept unknown values.",
-      examples: ["builtin"],
+      description:
+        "Where the template comes from: `builtin` for this project's own templates, `openshift` for catalog templates (OpenShift Templates discovered as SSVirt discovers them; their parameters are strings, with `display_name` and `generator` where the Template has them, and no `default` for secret ones). More sources may be added: clients must accept unknown values.",
+      examples: ["builtin", "openshift"],
     },
     alias_of: { type: "string", description: "For an alias: the id of the template it stands for (same parameters, same VM)." },
     parameters: { type: "array", items: ref("Parameter") },
@@ -87,7 +96,7 @@ const VALIDATION_RESULT = {
     normalized: {
       type: "object",
       description:
-        "Present when valid: the effective parameters of the VM, keyed by the parameters' own names, defaults applied, each in its canonical form and its own type (`cpu_cores` a number, `image_source` without `docker://`, `exposed_ports` as `22/tcp,80/tcp`, `ssh_public_key` one key per line), so that sending them back means the same VM. Parameters without a value (no SSH key; `storage_class` when the cluster's default applies) are absent. Secret parameters are never returned: `cloud_init_config` is `<redacted, N chars>`.",
+        "Present when valid: the effective parameters of the VM, keyed by the parameters' own names, defaults applied, each in its canonical form and its own type (`cpu_cores` a number, `image_source` without `docker://`, `exposed_ports` as `22/tcp,80/tcp`, `ssh_public_key` one key per line), so that sending them back means the same VM. Parameters without a value (no SSH key; `storage_class` when the cluster's default applies; a catalog template's parameters that would be generated) are absent. Secret parameters are never returned: `cloud_init_config` is `<redacted, N chars>`.",
       additionalProperties: { type: ["string", "integer"] },
     },
   },
@@ -112,9 +121,46 @@ const ERROR = {
 const PARAMETERS_BODY = {
   type: "object",
   description:
-    "The template parameters, exactly the JSON object an order carries as the string `spec.templateParameters`: parameter names to values. A null value means absent. Unknown names and invalid values are not refused here: `:validate` answers 200 with `valid: false` and every problem.",
+    "The template parameters, exactly the JSON object an order carries as the string `spec.templateParameters`: parameter names to values (strings for catalog templates). A null value means absent. Unknown names and invalid values are not refused here: `:validate` answers 200 with `valid: false` and every problem.",
   additionalProperties: { type: ["string", "integer", "null"] },
   examples: [{ cpu_cores: "4", memory: "4Gi", exposed_ports: "22/tcp,80/tcp" }],
+};
+
+const ENTITY_REF = { type: "object", required: ["name", "id"], properties: { name: { type: "string" }, id: { type: "string" } } };
+
+const CATALOG_ITEM_ENTITY = {
+  type: "object",
+  required: ["name", "description", "type", "numberOfVMs", "numberOfCpus", "memoryAllocation", "storageAllocation"],
+  properties: {
+    name: { type: "string" },
+    description: { type: "string" },
+    type: { type: "string", examples: ["application/vnd.vmware.vcloud.vAppTemplate+xml"] },
+    numberOfVMs: { type: "integer", description: "VirtualMachine and VirtualMachineInstance objects of the Template, at least 1." },
+    numberOfCpus: { type: "integer", description: "From a parameter named cpu, cpus, vcpu or vcpus (any case); 1 without one." },
+    memoryAllocation: { type: "integer", description: "Bytes, from a parameter named memory or ram; 1 GiB without one." },
+    storageAllocation: { type: "integer", description: "Bytes, from a parameter named storage, disk or disksize; 10 GiB without one." },
+  },
+};
+
+const CATALOG_ITEM = {
+  type: "object",
+  description:
+    "SSVirt's CatalogItem for a catalog template, computed as SSVirt's template service computes it, in SSVirt's own JSON (camelCase, the one exception to this API's snake_case: it is SSVirt's shape, for SSVirt clients).",
+  required: ["id", "name", "description", "catalogId", "isPublished", "isExpired", "creationDate", "size", "status", "entity", "owner", "catalog"],
+  properties: {
+    id: { type: "string", examples: ["urn:vcloud:catalogitem:0b5e6f0c-7f7d-5c43-9d2a-6b1a3c4d5e6f:fedora-server-small"] },
+    name: { type: "string" },
+    description: { type: "string" },
+    catalogId: { type: "string", description: "The SSVirt catalog's URN (OSAC_VM_SSVIRT_CATALOG_ID, else derived from the template namespace)." },
+    isPublished: { type: "boolean", description: "The Template's label catalog.ssvirt.io/published is \"true\"." },
+    isExpired: { type: "boolean" },
+    creationDate: { type: "string", description: "RFC 3339 in UTC; 0001-01-01T00:00:00Z for a Template read from a file." },
+    size: { type: "integer", description: "Bytes: 2 GiB per VM, SSVirt's estimate." },
+    status: { type: "string", examples: ["AVAILABLE"] },
+    entity: ref("CatalogItemEntity"),
+    owner: ref("EntityRef"),
+    catalog: ref("EntityRef"),
+  },
 };
 
 export const OPENAPI_DOCUMENT = {
@@ -123,7 +169,7 @@ export const OPENAPI_DOCUMENT = {
     title: "osac-vm-gitops template API",
     version: "1.0.0",
     description:
-      "The VM templates this webhook renders, and a dry validation of an order's template parameters, for fulfillment-service. Served by `osac-vm webhook` over HTTPS. Every answer is JSON. A method a path does not take gets 405 with an `Allow` header; any other path under /api/v1 gets 404; both in the `Error` shape. Responses may gain members within v1: ignore members you do not know. See docs/adr/0015-template-api-contract.md.",
+      "The VM templates this webhook renders (the built-in template and the catalog's OpenShift Templates), a dry validation of an order's template parameters, for fulfillment-service, and the catalog templates as SSVirt CatalogItems. Served by `osac-vm webhook` over HTTPS. Every answer is JSON. A method a path does not take gets 405 with an `Allow` header; any other path under /api/v1 gets 404; both in the `Error` shape. Responses may gain members within v1: ignore members you do not know. See docs/adr/0015-template-api-contract.md.",
   },
   paths: {
     "/api/v1/templates": {
@@ -165,6 +211,29 @@ export const OPENAPI_DOCUMENT = {
         },
       },
     },
+    "/api/v1/catalog-items": {
+      get: {
+        operationId: "listCatalogItems",
+        summary: "The catalog templates as SSVirt CatalogItems, sorted by name.",
+        responses: {
+          "200": { description: "The CatalogItems.", content: json(ref("CatalogItemList")) },
+          "500": errorResponse("Internal error."),
+        },
+      },
+    },
+    "/api/v1/catalog-items/{id}": {
+      get: {
+        operationId: "getCatalogItem",
+        summary: "One CatalogItem.",
+        parameters: [CATALOG_ITEM_ID_PARAMETER],
+        responses: {
+          "200": { description: "The CatalogItem.", content: json(ref("CatalogItem")) },
+          "400": errorResponse("The id is not valid percent-encoding."),
+          "404": errorResponse("No CatalogItem has this id."),
+          "500": errorResponse("Internal error."),
+        },
+      },
+    },
     "/api/v1/openapi.json": {
       get: {
         operationId: "getOpenApiDocument",
@@ -190,6 +259,10 @@ export const OPENAPI_DOCUMENT = {
       ValidationResult: VALIDATION_RESULT,
       Issue: ISSUE,
       Error: ERROR,
+      CatalogItemList: { type: "object", required: ["items"], properties: { items: { type: "array", items: ref("CatalogItem") } } },
+      CatalogItem: CATALOG_ITEM,
+      CatalogItemEntity: CATALOG_ITEM_ENTITY,
+      EntityRef: ENTITY_REF,
     },
   },
 } as const;

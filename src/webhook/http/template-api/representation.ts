@@ -2,14 +2,14 @@ import type { ParameterSpec, TemplateDescription } from "../../../domain/templat
 
 /**
  * The template API's JSON for a template and its parameters. Member names are snake_case, like
- * the parameters users send. The shape leaves room for OpenShift Templates served beside the
- * built-in one (a later `source`, `display_name` and `generator`), which only add members.
+ * the parameters users send. OpenShift Templates served beside the built-in one
+ * (openshift-templates.ts) add `display_name` and `generator` to their parameters.
  */
 export interface TemplateResource {
   readonly id: string;
   readonly title: string;
   readonly description: string;
-  /** Where the template comes from: `builtin` for this project's own. */
+  /** Where the template comes from: `builtin` for this project's own, `openshift` for catalog templates. */
   readonly source: string;
   readonly alias_of?: string;
   readonly parameters: readonly ParameterResource[];
@@ -22,6 +22,10 @@ export interface ParameterResource {
   readonly required: boolean;
   readonly secret: boolean;
   readonly default?: string | number;
+  /** OpenShift Templates: the parameter's display name, where it has one. */
+  readonly display_name?: string;
+  /** OpenShift Templates: how a value is generated when none is given (`expression` and its input). */
+  readonly generator?: { readonly type: string; readonly from: string };
 }
 
 export const BUILTIN_SOURCE = "builtin";

@@ -3,6 +3,7 @@ import { badRequest, notFound, type ApiError } from "./api-error.ts";
 export const API_PREFIX = "/api/v1";
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
 const TEMPLATES_PATH = `${API_PREFIX}/templates`;
+const CATALOG_ITEMS_PATH = `${API_PREFIX}/catalog-items`;
 const VALIDATE_SUFFIX = ":validate";
 
 /** One endpoint of the template API, as the OpenAPI document names its path. */
@@ -10,7 +11,9 @@ export type Route =
   | { readonly kind: "openapi"; readonly path: "/api/v1/openapi.json" }
   | { readonly kind: "list"; readonly path: "/api/v1/templates" }
   | { readonly kind: "get"; readonly path: "/api/v1/templates/{id}"; readonly id: string }
-  | { readonly kind: "validate"; readonly path: "/api/v1/templates/{id}:validate"; readonly id: string };
+  | { readonly kind: "validate"; readonly path: "/api/v1/templates/{id}:validate"; readonly id: string }
+  | { readonly kind: "catalogItems"; readonly path: "/api/v1/catalog-items" }
+  | { readonly kind: "catalogItem"; readonly path: "/api/v1/catalog-items/{id}"; readonly id: string };
 
 const READ_METHODS: readonly string[] = ["GET", "HEAD"];
 const VALIDATE_METHODS: readonly string[] = ["POST"];
@@ -21,13 +24,13 @@ export function allowedMethods(route: Route): readonly string[] {
 }
 
 export const ENDPOINTS_HELP =
-  "the template API has GET /api/v1/templates, GET /api/v1/templates/{id}, POST /api/v1/templates/{id}:validate and GET /api/v1/openapi.json";
+  "the template API has GET /api/v1/templates, GET /api/v1/templates/{id}, POST /api/v1/templates/{id}:validate, GET /api/v1/catalog-items, GET /api/v1/catalog-items/{id} and GET /api/v1/openapi.json";
 
 function decodedId(segment: string): string | ApiError {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return badRequest("the template id in the path is not valid percent-encoding");
+    return badRequest("the id in the path is not valid percent-encoding");
   }
 }
 
@@ -41,6 +44,14 @@ export function matchRoute(path: string): Route | ApiError | undefined {
   if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return undefined;
   if (path === OPENAPI_PATH) return { kind: "openapi", path: OPENAPI_PATH };
   if (path === TEMPLATES_PATH) return { kind: "list", path: TEMPLATES_PATH };
+  if (path === CATALOG_ITEMS_PATH) return { kind: "catalogItems", path: CATALOG_ITEMS_PATH };
+  if (path.startsWith(`${CATALOG_ITEMS_PATH}/`)) {
+    // A CatalogItem id is a URN (`urn:vcloud:catalogitem:<uuid>:<name>`): ':' is part of it here, no custom method.
+    const item = path.slice(CATALOG_ITEMS_PATH.length + 1);
+    if (item === "" || item.includes("/")) return notFound(`no such path; ${ENDPOINTS_HELP}`);
+    const id = decodedId(item);
+    return typeof id === "string" ? { kind: "catalogItem", path: "/api/v1/catalog-items/{id}", id } : id;
+  }
   const segment = path.startsWith(`${TEMPLATES_PATH}/`) ? path.slice(TEMPLATES_PATH.length + 1) : undefined;
   if (segment === undefined || segment === "" || segment.includes("/")) return notFound(`no such path; ${ENDPOINTS_HELP}`);
   const colon = segment.indexOf(":");

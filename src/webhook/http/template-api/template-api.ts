@@ -2,6 +2,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { showValue } from "../../../domain/field-error.ts";
 import { checkParameterMap, describeJsonKind, normalizedParameters, type TemplateDescription } from "../../../domain/templates/index.ts";
 import { quotedList } from "../../../domain/templates/wording.ts";
+import { EMPTY_CATALOG, type TemplateCatalog } from "../../../domain/catalog-order/index.ts";
+import type { OpenShiftTemplate } from "../../../domain/openshift-template/index.ts";
+import { catalogItems, findCatalogItem } from "./catalog-items.ts";
+import { openshiftTemplateResource, validateOpenShiftParameters } from "./openshift-templates.ts";
 import type { Logger } from "../../../platform/logger.ts";
 import { ApiError, badRequest, internalError, methodNotAllowed, notFound } from "./api-error.ts";
 import { readJsonRequest } from "./json-request.ts";
@@ -21,7 +25,15 @@ export interface TemplateApiDeps {
   readonly logger: Logger;
   /** @default TEMPLATE_API_MAX_BODY_BYTES */
   readonly maxBodyBytes?: number;
+  /**
+   * The catalog templates served beside the built-in ones (OpenShift Templates, ADR 28), read on
+   * every request (a watch keeps it current), and the SSVirt catalog's URN for their CatalogItems.
+   * @default no catalog templates
+   */
+  readonly openshift?: { readonly catalog: () => TemplateCatalog; readonly catalogId: string };
 }
+
+const MAX_LISTED_IDS = 20;
 
 const PARAMETERS_EXAMPLE = '{"cpu_cores":"4","memory":"4Gi"}';
 
@@ -33,33 +45,72 @@ const PARAMETERS_EXAMPLE = '{"cpu_cores":"4","memory":"4Gi"}';
 export function createTemplateApi(deps: TemplateApiDeps) {
   const limitBytes = deps.maxBodyBytes ?? TEMPLATE_API_MAX_BODY_BYTES;
   const byId = new Map(deps.catalog.map((template) => [template.id, template] as const));
-  const known = quotedList(deps.catalog.map((template) => template.id));
+  const openshift = () => deps.openshift?.catalog() ?? EMPTY_CATALOG;
+  const catalogId = deps.openshift?.catalogId ?? "";
 
-  function findTemplate(id: string): TemplateDescription {
-    const template = byId.get(id);
-    if (template === undefined) throw notFound(`template '${showValue(id)}' does not exist; known templates are ${known}`);
-    return template;
+  function knownIds(catalog: TemplateCatalog): string {
+    const ids = catalog.ids();
+    const listed = [...deps.catalog.map((template) => template.id), ...ids.slice(0, MAX_LISTED_IDS)];
+    return `${quotedList(listed)}${ids.length > MAX_LISTED_IDS ? ` (and ${ids.length - MAX_LISTED_IDS} more)` : ""}`;
+  }
+
+  type Found = { readonly builtin: TemplateDescription } | { readonly openshift: OpenShiftTemplate; readonly namespace: string };
+
+  function findTemplate(id: string): Found {
+    const builtin = byId.get(id);
+    if (builtin !== undefined) return { builtin };
+    const catalog = openshift();
+    const template = catalog.get(id);
+    if (template === undefined) throw notFound(`template '${showValue(id)}' does not exist; known templates are ${knownIds(catalog)}`);
+    return { openshift: template, namespace: catalog.templateNamespace };
+  }
+
+  function resourceOf(found: Found): TemplateResource {
+    return "builtin" in found ? templateResource(found.builtin) : openshiftTemplateResource(found.openshift, found.namespace);
   }
 
   async function answer(route: Route, request: IncomingMessage, response: ServerResponse): Promise<void> {
     switch (route.kind) {
       case "openapi":
         return sendJson(response, 200, OPENAPI_DOCUMENT);
-      case "list":
-        return sendJson(response, 200, { items: deps.catalog.map(templateResource) satisfies TemplateResource[] });
+      case "list": {
+        const catalog = openshift();
+        const items: TemplateResource[] = [...deps.catalog.map(templateResource), ...catalog.ids().map((id) => openshiftTemplateResource(catalog.get(id)!, catalog.templateNamespace))];
+        return sendJson(response, 200, { items });
+      }
       case "get":
-        return sendJson(response, 200, templateResource(findTemplate(route.id)));
-      case "validate":
-        return validate(findTemplate(route.id), route.id, request, response);
+        return sendJson(response, 200, resourceOf(findTemplate(route.id)));
+      case "validate": {
+        const found = findTemplate(route.id);
+        return "builtin" in found ? validate(found.builtin, route.id, request, response) : validateCatalogTemplate(found.openshift, found.namespace, request, response);
+      }
+      case "catalogItems":
+        return sendJson(response, 200, { items: catalogItems(openshift(), catalogId) });
+      case "catalogItem": {
+        const item = findCatalogItem(openshift(), catalogId, route.id);
+        if (item === undefined) throw notFound(`catalog item '${showValue(route.id)}' does not exist; GET /api/v1/catalog-items lists them`);
+        return sendJson(response, 200, item);
+      }
     }
   }
 
-  async function validate(template: TemplateDescription, requestedId: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function readParameterObject(request: IncomingMessage): Promise<Record<string, unknown>> {
     const body = await readJsonRequest(request, limitBytes);
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw badRequest(`the request body must be a JSON object of template parameters, e.g. ${PARAMETERS_EXAMPLE}, or {} for all defaults; got ${describeJsonKind(body)}`);
     }
-    const checks = checkParameterMap(requestedId, body as Record<string, unknown>, {
+    return body as Record<string, unknown>;
+  }
+
+  async function validateCatalogTemplate(template: OpenShiftTemplate, namespace: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const result = validateOpenShiftParameters(template, await readParameterObject(request), namespace);
+    deps.logger.debug({ template: `${namespace}/${template.metadata.name}`, valid: result.valid, errors: result.errors.length }, "Validated template parameters");
+    sendJson(response, 200, result);
+  }
+
+  async function validate(template: TemplateDescription, requestedId: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readParameterObject(request);
+    const checks = checkParameterMap(requestedId, body, {
       fieldOf: (name) => name,
       ...(deps.imageSourceDefault === undefined ? {} : { imageSourceDefault: deps.imageSourceDefault }),
       warnWhenDefaultImageFloats: true,

@@ -1,6 +1,6 @@
 /**
  * Exact comparison of Kubernetes quantities ("10Gi", "10737418240", "0.5Ti", "1.5e3M"), for the
- * rule that a disk may only grow. A quantity is held as sign · digits · 10^exp10 · 2^exp2 with
+ * rule that a disk may only grow (and, through amount.ts, quota arithmetic). A quantity is held as sign · digits · 10^exp10 · 2^exp2 with
  * integer parts, so nothing is rounded; exponents are BigInt so "1e999999999" costs nothing.
  */
 const QUANTITY = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE]([+-]?[0-9]+))?$/;
