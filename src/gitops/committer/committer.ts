@@ -125,7 +125,7 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
       onTargets: (targets) => housekeeping.setTargets(targets),
       onPushed: (pushed) => {
         for (const order of pushed.orders) housekeeping.touch(order.orderKey);
-        if (refresher) void refresher.refresh(pushed.paths).then((names) => names.length > 0 && logger.debug({ applications: names, commit: pushed.commit }, "Asked Argo CD to refresh"));
+        if (refresher) void refresher.refresh(pushed.paths, pushed.commit).then((names) => names.length > 0 && logger.debug({ applications: names, commit: pushed.commit }, "Asked Argo CD to refresh"));
       },
       logger,
       metrics,
