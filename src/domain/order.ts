@@ -15,6 +15,10 @@ export interface Order {
   /** The fulfillment service's id (`cloudkit.openshift.io/virtualmachine-uuid` label), if any. */
   readonly orderUuid?: string;
   readonly managedBy?: ManagedBy;
+  /** The hub it was placed on (`cloudkit.openshift.io/hub`), when hubs are in use. */
+  readonly hub?: string;
+  /** Its hub selector (`cloudkit.openshift.io/hub-selector`), as written. */
+  readonly hubSelector?: string;
   readonly templateId: string;
   /** `spec.templateParameters` exactly as written (hashed into the config version). */
   readonly templateParameters?: string;
@@ -79,6 +83,8 @@ export function validateOrder(document: unknown): Validation<Order> {
     return { errors, warnings: parsed?.warnings ?? [] };
   }
   const orderUuid = labels[Labels.orderUuid];
+  const hub = annotations[Annotations.hub];
+  const hubSelector = annotations[Annotations.hubSelector];
   const order = {
     name,
     namespace,
@@ -86,6 +92,8 @@ export function validateOrder(document: unknown): Validation<Order> {
     tenantNamespace: tenantNamespace(namespace, tenant),
     ...(orderUuid ? { orderUuid } : {}),
     ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
+    ...(hub ? { hub } : {}),
+    ...(hubSelector ? { hubSelector } : {}),
     templateId,
     ...(templateParameters !== undefined ? { templateParameters } : {}),
     parameters: parsed.value,

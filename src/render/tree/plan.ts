@@ -27,11 +27,21 @@ export function planTree(orders: readonly Order[], options: RenderOptions): Plan
   const files: PlannedFile[] = orders.map((order) => ({
     path: orderFilePath(order.tenantNamespace, order.name),
     description: `VirtualMachine ${order.namespace}/${order.name}`,
-    inputDigest: (options.sealing ? (input: string) => options.sealing!.orderInputDigest(input) : digest)(JSON.stringify([optionsKey, order])),
+    inputDigest: (options.sealing ? (input: string) => options.sealing!.orderInputDigest(input) : digest)(JSON.stringify([optionsKey, withoutPlacement(order)])),
     source: { kind: "order", order },
   }));
   if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The order without its hub annotations: they decide where the file goes (its path), not what it
+ * holds, so a single-cluster render's digests do not change when orders carry them.
+ */
+function withoutPlacement(order: Order): Order {
+  if (order.hub === undefined && order.hubSelector === undefined) return order;
+  const { hub: _hub, hubSelector: _selector, ...rest } = order;
+  return rest as Order;
 }
 
 function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): PlannedFile[] {
@@ -49,7 +59,7 @@ function planNamespaces(orders: readonly Order[], optionsKey: unknown[]): Planne
 }
 
 /** Files in the tree that the plan does not hold (sorted): what a sync would remove. */
-export function unplannedFiles(filesInTree: Iterable<string>, planned: readonly PlannedFile[]): string[] {
+export function unplannedFiles<S>(filesInTree: Iterable<string>, planned: readonly PlannedFile<S>[]): string[] {
   const plannedPaths = new Set(planned.map((file) => file.path));
   return [...filesInTree].filter((path) => !plannedPaths.has(path)).sort();
 }
