@@ -26,7 +26,7 @@ export const RENDER_HUBS_USAGE = `  --hubs <file>             Per-hub output: th
                             -o yaml prints it). Each order goes to hubs/<hub>/<tenant-namespace>/: the hub of
                             its cloudkit.openshift.io/hub annotation, else the hub it is already rendered on,
                             else one placed as admission does. Secrets are sealed with each hub's
-                            spec.sealingCertificate (needs --seal-key-file; --seal-with does not apply)
+                            spec.sealingCertificate (then --seal-key-file is needed; --seal-with does not apply)
   --argocd-repo-url <url>   With --hubs: also write argocd/: an Application per hub and tenant namespace and
                             an AppProject per tenant namespace, for the Git repository --out is committed to
   --argocd-path <dir>       Where --out is inside that repository (default: its root)
