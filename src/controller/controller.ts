@@ -8,6 +8,8 @@ import { createObservationClock } from "../platform/database/observation-clock.t
 import { openStatusStore } from "../platform/database/open-status-store.ts";
 import type { StatusStore } from "../platform/database/status-store.ts";
 import { HubRegistryController } from "../hubs/hub-registry-controller.ts";
+import { Annotations } from "../api/well-known.ts";
+import { HubWatchSets } from "./hubs/hub-watch-sets.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
@@ -62,6 +64,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
     ...(config.scope ? { scope: config.scope } : {}),
   });
+  let hubWatchSets: HubWatchSets | undefined;
   const hubRegistry = config.hubs.enabled
     ? new HubRegistryController({
         kubeConfig: access.kubeConfig,
@@ -71,9 +74,23 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
         probeIntervalMs: config.hubs.probeIntervalMs,
         ...(config.scope ? { orderNamespaces: config.scope.orderNamespaces } : {}),
         onWatchRestart: (watch) => metrics.watchRestarts.inc({ watch: `hub-${watch}` }),
+        onHubChanged: () => void hubWatchSets?.refresh(),
       })
     : undefined;
-  const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger });
+  // Status from every hub (ADR 31): one watch set per reachable hub; its events wake the orders placed there.
+  if (hubRegistry) {
+    hubWatchSets = new HubWatchSets({
+      hubs: hubRegistry.cache,
+      logger: logger.child({ component: "hub-watch-sets" }),
+      onOrderKey: (key) => queue?.add(key),
+      onHubChanged: (hub) => {
+        for (const key of cache.orderKeys()) if (cache.order(key)?.metadata.annotations?.[Annotations.hub] === hub) queue?.add(key);
+      },
+      onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: `hub-children-${kind}` }),
+      ...(config.scope ? { scope: config.scope } : {}),
+    });
+  }
+  const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger, ...(hubWatchSets ? { hubs: hubWatchSets } : {}) });
 
   const startQueue = () => {
     sink.forgetWritten();
@@ -93,6 +110,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
   };
 
   await Promise.all([cache.start(), hubRegistry?.start()]);
+  await hubWatchSets?.refresh();
   const elector = config.leaderElection.enabled
     ? new LeaderElector({
         kubeConfig: access.kubeConfig,
@@ -150,6 +168,7 @@ export async function startController(config: ControllerConfig, env: Readonly<Re
       await stopQueue();
       await elector?.stop();
       await cache.stop();
+      await hubWatchSets?.stop();
       await hubRegistry?.stop();
       await sink.close();
       await migration.catch(() => {});
