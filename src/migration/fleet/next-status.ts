@@ -51,6 +51,10 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
     case "wait":
       break;
   }
+  // Asking for approval only writes the status: done at once, so no status ever says
+  // AwaitingApproval while its batch still says Pending.
+  const following = decideNextStep(migration.spec, status);
+  if (following.kind === "awaitApproval") status = withBatch(status, following.batch, (batch) => ({ ...batch, state: "AwaitingApproval" }));
   const target = rollbackTarget(migration.spec, status);
   if (target !== undefined && !status.rollback) status = { ...status, rollback: { toBatch: target, reason: `spec.rollbackToBatch ${target}` } };
   if (target !== undefined && status.rollback && status.rollback.toBatch > target) status = { ...status, rollback: { toBatch: target, reason: `spec.rollbackToBatch ${target}` } };

@@ -69,7 +69,8 @@ describe("preflightOutcome", () => {
   }
   const base = { storage_class: "standard", cpu_cores: "2" };
   const members = [member("clean", base), member("label", base), member("cpu", { ...base, cpu_cores: "4" }, base), member("gone", base)];
-  members[1]!.children.find((child) => child.kind === "VirtualMachine")!.metadata.labels = { ...members[1]!.children.find((child) => child.kind === "VirtualMachine")!.metadata.labels, team: "blue" };
+  const edited = members[1]!.children.find((child) => child.kind === "VirtualMachine") as Json;
+  edited.metadata.labels = { ...edited.metadata.labels, team: "blue" };
   members[3]!.children = members[3]!.children.filter((child) => child.kind !== "Service");
   const diffs = diffFleet({
     orders: members.map((m) => m.order),

@@ -58,23 +58,23 @@ describe("nextStatus", () => {
     const status = nextStatus(migration(), preflight, NOW);
     expect(status).toMatchObject({ phase: "AwaitingApproval", total: 3, adopted: 0, skipped: 1, currentBatch: 1, refused: [{ name: "x" }], observedGeneration: 1 });
     expect(status.batches).toEqual([
-      { index: 1, orders: ["a", "b"], state: "Pending" },
+      { index: 1, orders: ["a", "b"], state: "AwaitingApproval" },
       { index: 2, orders: ["c"], state: "Pending" },
     ]);
     expect(status.conditions!.map((condition) => [condition.type, condition.status, condition.reason])).toEqual([
       ["Preflight", "True", "PassedWithRefusals"],
-      ["Backup", "Unknown", "NotStarted"],
+      ["Backup", "Unknown", "AwaitingApproval"],
       ["Adopt", "Unknown", "NotStarted"],
       ["Verify", "Unknown", "NotStarted"],
     ]);
     expect(status.conditions![0]!.message).toBe("3 of 4 selected orders planned in 2 batch(es) of up to 2; 1 refused: x (RestartPredicted: cores); 1 accepted with differences adoption keeps (see osac-vm diff --live); 1 already on another mode (skipped)");
   });
 
-  it("GIVEN approval asked THEN phase AwaitingApproval and the Backup condition names the command", () => {
-    const planned = nextStatus(migration(), preflight, NOW);
-    const status = nextStatus(migration({}, planned), { kind: "awaitApproval", batch: 1 }, NOW);
+  it("GIVEN a verified batch and the next one not approved THEN it awaits approval at once and the Backup condition names the command", () => {
+    const status = nextStatus(migration({}, { ...batches({ state: "Adopting", backupSecret: "s", adopted: ["vm-0a", "vm-0b"] }, {}), total: 4 }), { kind: "verify", batch: 1, problems: [] }, NOW);
+    expect(status.batches!.map((batch) => batch.state)).toEqual(["Verified", "AwaitingApproval"]);
     expect(status.phase).toBe("AwaitingApproval");
-    expect(status.conditions!.find((condition) => condition.type === "Backup")).toMatchObject({ reason: "AwaitingApproval", message: "batch 1 of 2 waits for approval: osac-vm migrate approve fm -n orders --batch 1" });
+    expect(status.conditions!.find((condition) => condition.type === "Backup")).toMatchObject({ reason: "AwaitingApproval", message: "batch 2 of 2 waits for approval: osac-vm migrate approve fm -n orders --batch 2" });
   });
 
   it("GIVEN adoptions THEN they are listed once each and counted; a repeated adopt outcome is not counted twice", () => {
