@@ -277,7 +277,7 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`NotFound: no FleetMigration 'nope' in namespace ${ns}`);
     const metrics = await processes.at(-1)!.metrics();
-    expect(metrics).toMatch(new RegExp(`osac_vm_migration_phase\\{namespace="${ns}",migration="${NAME}",phase="RolledBack"\\} 1`));
+    expect(metrics).toMatch(new RegExp(`osac_vm_migration_phase\\{migration_namespace="${ns}",migration="${NAME}",phase="RolledBack"\\} 1`));
     expect(metrics).toMatch(/osac_vm_migration_steps_total\{step="adopt",outcome="success"\} \d+/);
   });
 });

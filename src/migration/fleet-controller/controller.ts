@@ -110,7 +110,7 @@ export async function startMigrationController(options: MigrationControllerOptio
 }
 
 function exportGauges(metrics: MigrationMetrics, object: FleetMigration): void {
-  const labels = { namespace: object.metadata.namespace, migration: object.metadata.name };
+  const labels = { migration_namespace: object.metadata.namespace, migration: object.metadata.name };
   for (const phase of PHASES) metrics.phase.set({ ...labels, phase }, object.status?.phase === phase ? 1 : 0);
   metrics.adopted.set(labels, object.status?.adopted ?? 0);
   metrics.total.set(labels, object.status?.total ?? 0);

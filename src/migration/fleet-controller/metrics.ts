@@ -12,19 +12,19 @@ export class MigrationMetrics {
   readonly phase = new Gauge({
     name: "osac_vm_migration_phase",
     help: "1 for each FleetMigration's current phase.",
-    labelNames: ["namespace", "migration", "phase"] as const,
+    labelNames: ["migration_namespace", "migration", "phase"] as const,
     registers: [this.registry],
   });
   readonly adopted = new Gauge({
     name: "osac_vm_migration_orders_adopted",
     help: "Orders a FleetMigration has adopted (and not rolled back).",
-    labelNames: ["namespace", "migration"] as const,
+    labelNames: ["migration_namespace", "migration"] as const,
     registers: [this.registry],
   });
   readonly total = new Gauge({
     name: "osac_vm_migration_orders_planned",
     help: "Orders a FleetMigration planned into batches.",
-    labelNames: ["namespace", "migration"] as const,
+    labelNames: ["migration_namespace", "migration"] as const,
     registers: [this.registry],
   });
 
