@@ -52,6 +52,12 @@ async function main(): Promise<void> {
   let plane: ControlPlane | undefined;
   let rest: KubeRestClient | undefined;
   let controller: RunningMigrationController | undefined;
+  const stop = async () => {
+    await controller?.close();
+    rest?.close();
+    await plane?.stop();
+  };
+  process.once("SIGINT", () => void stop().then(() => process.exit(130)));
   try {
     log(`starting a control plane (load ${loadavg()})`);
     plane = await startControlPlane({ serviceClusterIpRange: "10.96.0.0/16", log });
@@ -124,9 +130,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(report({ backups, phase: last?.status?.phase ?? "?", adopted: last?.status?.adopted ?? 0, children, wallS, preflightMs, timings: [...timings.values()], requests, loadBefore, loadAfter }));
   } finally {
-    await controller?.close();
-    rest?.close();
-    await plane?.stop();
+    await stop();
   }
 }
 
