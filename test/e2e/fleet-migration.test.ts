@@ -6,6 +6,7 @@
 // adoption must hold on its own (ADR 0032). The gitops target mode needs the committer (not on
 // main yet) and is not tested here.
 import { execFile } from "node:child_process";
+import * as https from "node:https";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/cluster/harness.ts";
@@ -110,6 +111,24 @@ async function waitFor(name: string, what: string, ready: (migration: FleetMigra
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new Error(`FleetMigration ${name}: ${what} not reached in ${timeoutMs / 1000} s; status: ${JSON.stringify(last?.status, null, 1).slice(0, 4000)}`);
+}
+
+/** What `kubectl get fleetmigrations` prints: the API server's Table (the CRD's printer columns). */
+async function table(): Promise<{ columns: string[]; rows: unknown[][] }> {
+  const options: https.RequestOptions = { headers: { Accept: "application/json;as=Table;v=v1;g=meta.k8s.io" } };
+  await admin.applyToHTTPSOptions(options);
+  const url = new URL(`${MIGRATIONS}/namespaces/${ns}/fleetmigrations`, admin.getCurrentCluster()!.server);
+  const body = await new Promise<string>((resolve, reject) => {
+    https.get(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      response.on("error", reject);
+    }).on("error", reject);
+  });
+  const parsed = JSON.parse(body) as { columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[] }[] };
+  const shown = parsed.columnDefinitions.map((column, index) => ({ ...column, index })).filter((column) => column.priority === 0);
+  return { columns: shown.map((column) => column.name), rows: parsed.rows.map((row) => shown.map((column) => row.cells[column.index])) };
 }
 
 const batch = (migration: FleetMigration, index: number) => migration.status!.batches!.find((entry) => entry.index === index)!;
@@ -267,7 +286,7 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     for (const name of batch(rolledBack, 1).orders) expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy]).toBe("controller");
   });
 
-  it("no VMI was replaced, and approve/rollback name what they refuse", async () => {
+  it("no VMI was replaced, kubectl get shows phase, batch, adopted and total, and approve/rollback name what they refuse", async () => {
     const instances = await rest.request<{ items: LiveObject[] }>("GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachineinstances`);
     expect(new Map(instances.body.items.map((instance) => [instance.metadata.name ?? "", instance.metadata.uid ?? ""]))).toEqual(vmiUids);
     const notPlanned = await cli(["migrate", "approve", NAME, "-n", ns, "--batch", "99"]);
@@ -276,6 +295,9 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     const missing = await cli(["migrate", "rollback", "nope", "-n", ns]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`NotFound: no FleetMigration 'nope' in namespace ${ns}`);
+    const printed = await table();
+    expect(printed.columns).toEqual(["Name", "Phase", "Batch", "Adopted", "Total", "Age"]);
+    expect(printed.rows.map((row) => row.slice(0, 5))).toEqual([[NAME, "RolledBack", 2, 10, FLEET_SIZE - 1]]);
     const metrics = await processes.at(-1)!.metrics();
     expect(metrics).toMatch(new RegExp(`osac_vm_migration_phase\\{migration_namespace="${ns}",migration="${NAME}",phase="RolledBack"\\} 1`));
     expect(metrics).toMatch(/osac_vm_migration_steps_total\{step="adopt",outcome="success"\} \d+/);
