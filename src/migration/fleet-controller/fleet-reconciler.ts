@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { KubeApiError, type KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
+import { BackupTooLargeError } from "../fleet/backup.ts";
 import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
 import { decideNextStep, type Step } from "../fleet/next-step.ts";
 import { nextStatus, preflightFailedStatus } from "../fleet/next-status.ts";
@@ -83,7 +84,15 @@ export class FleetMigrationReconciler {
         logger.info({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch }, "Waiting for the batch's approval");
         return step;
       case "backup": {
-        const { secret, objects } = await runBackup(rest, migration, step.batch, batchOf(step.batch)?.orders ?? [], now);
+        let backup;
+        try {
+          backup = await runBackup(rest, migration, step.batch, batchOf(step.batch)?.orders ?? [], now);
+        } catch (error) {
+          if (!(error instanceof BackupTooLargeError)) throw error;
+          logger.warn({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch, err: error.message }, "Failed to back up the batch");
+          return { kind: "backupFailed", batch: step.batch, reason: error.code, message: error.message };
+        }
+        const { secret, objects } = backup;
         logger.info({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch, secret, objects }, "Backed up the batch");
         return { kind: "backup", batch: step.batch, secret, objects };
       }

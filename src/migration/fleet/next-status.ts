@@ -31,6 +31,9 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
     case "backup":
       status = withBatch(status, outcome.batch, (batch) => ({ ...batch, state: "BackedUp", backupSecret: outcome.secret, approvedAt: time, adopted: [] }));
       break;
+    case "backupFailed":
+      status = withBatch(status, outcome.batch, (batch) => ({ ...batch, state: "Failed", message: `${outcome.reason}: ${outcome.message}` }));
+      break;
     case "adopt":
       status = withBatch(status, outcome.batch, (batch) => ({ ...batch, state: "Adopting", adopted: [...(batch.adopted ?? []).filter((name) => name !== outcome.order), outcome.order] }));
       break;
@@ -136,6 +139,7 @@ function conditionValues(migration: FleetMigration, status: FleetMigrationStatus
     const b = `batch ${focus.index} of ${status.batches?.length ?? 0}`;
     const adopted = focus.adopted?.length ?? 0;
     if (focus.backupSecret) values.push({ type: "Backup", status: "True", reason: "BackedUp", message: `${b}: the live children of ${focus.orders.length} order(s) are in Secret ${focus.backupSecret}` });
+    else if (focus.state === "Failed") values.push({ type: "Backup", status: "False", reason: "BackupFailed", message: `${b}: ${focus.message ?? "failed"}` });
     else if (focus.state === "AwaitingApproval")
       values.push({ type: "Backup", status: "Unknown", reason: "AwaitingApproval", message: `${b} waits for approval: osac-vm migrate approve ${migration.metadata.name} -n ${migration.metadata.namespace} --batch ${focus.index}` });
     else values.push({ type: "Backup", status: "Unknown", reason: "NotStarted", message: `${b} is not backed up yet` });
@@ -144,7 +148,7 @@ function conditionValues(migration: FleetMigration, status: FleetMigrationStatus
     else if (focus.backupSecret) values.push({ type: "Adopt", status: "False", reason: "InProgress", message: `${b}: ${adopted} of ${focus.orders.length} order(s) adopted (${migration.spec.targetMode})` });
     else values.push({ type: "Adopt", status: "Unknown", reason: "NotStarted", message: `${b}: nothing adopted yet` });
     if (focus.state === "Verified") values.push({ type: "Verify", status: "True", reason: "Verified", message: `${b}: VMI uids and launcher images unchanged, no RestartRequired, config versions reconciled` });
-    else if (focus.state === "Failed" || (focus.message && focus.state !== "RolledBack")) values.push({ type: "Verify", status: "False", reason: "VerifyFailed", message: `${b}: ${focus.message ?? "failed"}` });
+    else if (focus.backupSecret && (focus.state === "Failed" || (focus.message && focus.state !== "RolledBack"))) values.push({ type: "Verify", status: "False", reason: "VerifyFailed", message: `${b}: ${focus.message ?? "failed"}` });
     else values.push({ type: "Verify", status: "Unknown", reason: "NotStarted", message: `${b} is not verified yet` });
   }
   if (status.rollback) {

@@ -15,7 +15,7 @@ export type Step =
   /** Nothing to do until the spec changes: `phase` is what the status should say. */
   | { readonly kind: "wait"; readonly phase: Phase };
 
-/** Batch states in which the batch's backup exists and orders may have been adopted. */
+/** Batch states in which orders may have been adopted (with a backup: a batch that failed its backup changed nothing). */
 const TOUCHED: ReadonlySet<BatchStatus["state"]> = new Set(["BackedUp", "Adopting", "Verified", "Failed", "RollingBack"]);
 
 /** The batch a rollback walks back to: the lower of the spec's request and an automatic one. */
@@ -58,7 +58,7 @@ export function decideNextStep(spec: FleetMigrationSpec, status: FleetMigrationS
  * rolling back an order that was never adopted changes nothing.
  */
 function rollbackStep(status: FleetMigrationStatus | undefined, target: number): Step {
-  const batches = [...(status?.batches ?? [])].filter((batch) => batch.index >= target && TOUCHED.has(batch.state)).sort((a, b) => b.index - a.index);
+  const batches = [...(status?.batches ?? [])].filter((batch) => batch.index >= target && TOUCHED.has(batch.state) && batch.backupSecret !== undefined).sort((a, b) => b.index - a.index);
   const batch = batches[0];
   if (!batch) return { kind: "wait", phase: "RolledBack" };
   const done = new Set(batch.rolledBack ?? []);

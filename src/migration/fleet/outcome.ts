@@ -14,6 +14,8 @@ export type StepOutcome =
     }
   | { readonly kind: "awaitApproval"; readonly batch: number }
   | { readonly kind: "backup"; readonly batch: number; readonly secret: string; readonly objects: number }
+  /** The batch cannot be backed up (too large for a Secret): it fails before anything changed. */
+  | { readonly kind: "backupFailed"; readonly batch: number; readonly reason: string; readonly message: string }
   | { readonly kind: "adopt"; readonly batch: number; readonly order: string }
   | { readonly kind: "verify"; readonly batch: number; readonly problems: readonly string[] }
   | { readonly kind: "rollbackOrder"; readonly batch: number; readonly order: string; readonly restored: readonly string[] }

@@ -34,18 +34,19 @@ describe("decideNextStep", () => {
     [
       "GIVEN rollbackToBatch 1 THEN the newest touched batch first, its last order first",
       { rollbackToBatch: 1 },
-      batches({ state: "Verified" }, { state: "Adopting", adopted: ["vm-1a"] }, {}),
+      batches({ state: "Verified", backupSecret: "s1" }, { state: "Adopting", adopted: ["vm-1a"], backupSecret: "s2" }, {}),
       { kind: "rollbackOrder", batch: 2, order: "vm-1b" },
     ],
     [
       "GIVEN a batch's orders all rolled back THEN finish that batch",
       { rollbackToBatch: 1 },
-      batches({ state: "Verified" }, { state: "RollingBack", rolledBack: ["vm-1b", "vm-1a"] }),
+      batches({ state: "Verified", backupSecret: "s1" }, { state: "RollingBack", rolledBack: ["vm-1b", "vm-1a"], backupSecret: "s2" }),
       { kind: "finishBatchRollback", batch: 2 },
     ],
+    ["GIVEN a rollback and a batch that failed its backup THEN it is skipped (nothing changed)", { rollbackToBatch: 1 }, batches({ state: "Failed" }), { kind: "wait", phase: "RolledBack" }],
     ["GIVEN rollback to 2 and batch 2 done THEN RolledBack (batch 1 stays)", { rollbackToBatch: 2 }, batches({ state: "Verified" }, { state: "RolledBack" }), { kind: "wait", phase: "RolledBack" }],
-    ["GIVEN paused THEN a rollback still runs", { paused: true, rollbackToBatch: 1 }, batches({ state: "Verified" }), { kind: "rollbackOrder", batch: 1, order: "vm-0b" }],
-    ["GIVEN an automatic rollback in the status THEN it runs", {}, { ...batches({ state: "Failed" }), rollback: { toBatch: 1, reason: "x" } }, { kind: "rollbackOrder", batch: 1, order: "vm-0b" }],
+    ["GIVEN paused THEN a rollback still runs", { paused: true, rollbackToBatch: 1 }, batches({ state: "Verified", backupSecret: "s1" }), { kind: "rollbackOrder", batch: 1, order: "vm-0b" }],
+    ["GIVEN an automatic rollback in the status THEN it runs", {}, { ...batches({ state: "Failed", backupSecret: "s1" }), rollback: { toBatch: 1, reason: "x" } }, { kind: "rollbackOrder", batch: 1, order: "vm-0b" }],
   ])("%s", (_name, spec, status, step) => {
     expect(decideNextStep({ ...SPEC, ...spec }, status)).toEqual(step);
   });
@@ -100,6 +101,16 @@ describe("nextStatus", () => {
     const status = nextStatus(base, { kind: "verify", batch: 1, problems: ["bad"] }, NOW);
     expect(status.phase).toBe("Failed");
     expect(status.rollback).toBeUndefined();
+  });
+
+  it("GIVEN a batch too large to back up THEN it fails before anything changed, named in the Backup condition", () => {
+    const base = migration({ approvedBatches: [1] }, { ...batches({ state: "AwaitingApproval" }), total: 2 });
+    const status = nextStatus(base, { kind: "backupFailed", batch: 1, reason: "BackupTooLarge", message: "lower spec.batchSize" }, NOW);
+    expect(status).toMatchObject({ phase: "Failed", adopted: 0 });
+    expect(status.batches![0]).toMatchObject({ state: "Failed", message: "BackupTooLarge: lower spec.batchSize" });
+    expect(status.conditions!.find((condition) => condition.type === "Backup")).toMatchObject({ status: "False", reason: "BackupFailed", message: "batch 1 of 1: BackupTooLarge: lower spec.batchSize" });
+    expect(status.conditions!.find((condition) => condition.type === "Verify")).toMatchObject({ status: "Unknown" });
+    expect(decideNextStep(base.spec, status)).toEqual({ kind: "wait", phase: "Failed" });
   });
 
   it("GIVEN a condition whose status did not change THEN its lastTransitionTime stays", () => {
