@@ -13,6 +13,7 @@ Commands:
   hubs        List, add, cordon and uncordon the hubs orders are placed on
   diff        Compare orders on the cluster with their live children (--live); predict VM restarts
   explain     Show one order: parameters and their sources, mode, children, conditions, last commit
+  migrate     Adopt running AAP orders in batches (FleetMigration controller, approve, rollback)
 
 Run 'osac-vm <command> --help' for a command's options.
 'osac-vm --version' prints the version and the git revision it was built from.
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   hubs: async () => (await import("./hubs.ts")).runHubs,
   diff: async () => (await import("./diff.ts")).runDiff,
   explain: async () => (await import("./explain.ts")).runExplain,
+  migrate: async () => (await import("./migrate.ts")).runMigrate,
 };
 
 export async function main(argv: string[], terminal: Terminal): Promise<number> {

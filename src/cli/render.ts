@@ -10,6 +10,7 @@ import { RENDER_POLICY_OPTIONS, RENDER_POLICY_USAGE, toRenderPolicy } from "./re
 import { certificateChangedMessage, sealingSummary } from "./sealing-options.ts";
 import type { SecretSealer } from "../gitops/sealing/index.ts";
 import { ExitCode, progressReporter, type Terminal } from "./terminal.ts";
+import { checkWithoutHubs, hubSealingValues, hubsRequestParts, RENDER_HUBS_OPTIONS, RENDER_HUBS_USAGE, runRenderHubs, type RenderHubsRequest } from "./render-hubs.ts";
 
 const USAGE = `Usage: osac-vm render --in <dir|file|-> --out <dir> [options]
 
@@ -23,7 +24,7 @@ Options:
   --in <path>               Orders: a file, a directory (recursive) or - for stdin (repeatable)
   --out <dir>               Output directory
   --check                   Write nothing; exit 1 listing the files that differ from a fresh render
-${RENDER_POLICY_USAGE}${REMOVAL_USAGE}`;
+${RENDER_POLICY_USAGE}${REMOVAL_USAGE}${RENDER_HUBS_USAGE}`;
 
 const OPTIONS = {
   in: { type: "string", multiple: true },
@@ -31,6 +32,7 @@ const OPTIONS = {
   check: { type: "boolean" },
   ...RENDER_POLICY_OPTIONS,
   ...REMOVAL_OPTIONS,
+  ...RENDER_HUBS_OPTIONS,
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -41,6 +43,8 @@ interface RenderRequest {
   readonly options: RenderOptions;
   readonly removalPolicy: RemovalPolicy;
   readonly sealer?: SecretSealer | undefined;
+  /** With --hubs: the per-hub render's own parts. */
+  readonly hubs?: Pick<RenderHubsRequest, "hubs" | "valueKey" | "reseal" | "argoCd">;
 }
 
 export async function runRender(args: string[], terminal: Terminal): Promise<number> {
@@ -54,9 +58,13 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
     if (!values.in || values.in.length === 0) throw new UsageError(`--in is required\n\n${USAGE}`);
     if (!values.out) throw new UsageError(`--out is required\n\n${USAGE}`);
     const outDir = resolve(values.out);
-    const policy = toRenderPolicy(values, terminal.env, outDir);
+    checkWithoutHubs(values);
+    const policy = toRenderPolicy(values.hubs === undefined ? values : hubSealingValues(values), terminal.env, outDir);
     for (const warning of policy.warnings) terminal.stderr.write(`warning: ${warning}\n`);
+    if (values.hubs !== undefined && policy.options.profile !== "gitops") throw new UsageError(`--hubs applies to the gitops profile, not '${policy.options.profile}'`);
+    const hubs = values.hubs === undefined ? undefined : hubsRequestParts(values, outDir, terminal);
     request = {
+      ...(hubs ? { hubs } : {}),
       inputs: values.in,
       outDir,
       check: values.check ?? false,
@@ -68,6 +76,10 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
     if (!(error instanceof UsageError)) throw error;
     terminal.stderr.write(`osac-vm render: ${error.message}\n`);
     return ExitCode.invalid;
+  }
+  if (request.hubs) {
+    const { hubs, ...rest } = request;
+    return runRenderHubs({ ...rest, ...hubs }, terminal, (result) => reportCheck(result.report!, request.outDir, terminal));
   }
   const command = request.check ? "osac-vm render --check" : "osac-vm render";
   let result: RenderTreeResult;

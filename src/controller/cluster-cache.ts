@@ -52,7 +52,16 @@ export class ClusterCache {
   private readonly informers: Record<WatchedKind, Map<string, SupervisedInformer<RawObject>>>;
   private readonly scope: WatchScope | undefined;
 
-  constructor(deps: { kubeConfig: KubeConfig; rest: KubeRestClient; logger: Logger; onOrderKey: (key: string) => void; onWatchRestart: (kind: WatchedKind) => void; scope?: WatchScope }) {
+  constructor(deps: {
+    kubeConfig: KubeConfig;
+    rest: KubeRestClient;
+    logger: Logger;
+    onOrderKey: (key: string) => void;
+    onWatchRestart: (kind: WatchedKind) => void;
+    scope?: WatchScope;
+    /** false: children only (a hub's watch set; the orders live on the management cluster). @default true */
+    watchOrders?: boolean;
+  }) {
     this.scope = deps.scope;
     const makeOne = (kind: WatchedKind, namespace: string, labelSelector?: string) => {
       const transform = (object: RawObject) => slimForCache(object, PROJECTIONS[kind]);
@@ -78,7 +87,7 @@ export class ClusterCache {
       return new Map(namespaces.map((namespace) => [namespace, makeOne(kind, namespace, labelSelector)]));
     };
     this.informers = {
-      orders: make("orders"),
+      orders: deps.watchOrders === false ? new Map() : make("orders"),
       virtualMachines: make("virtualMachines", Labels.order),
       virtualMachineInstances: make("virtualMachineInstances", Labels.order),
       dataVolumes: make("dataVolumes", Labels.order),

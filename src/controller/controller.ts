@@ -9,6 +9,8 @@ import { createObservationClock } from "../platform/database/observation-clock.t
 import { openStatusStore } from "../platform/database/open-status-store.ts";
 import type { StatusStore } from "../platform/database/status-store.ts";
 import { HubRegistryController } from "../hubs/hub-registry-controller.ts";
+import { Annotations } from "../api/well-known.ts";
+import { HubWatchSets } from "./hubs/hub-watch-sets.ts";
 import { ClusterCache } from "./cluster-cache.ts";
 import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
@@ -68,6 +70,7 @@ export async function startController(
     onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: kind }),
     ...(config.scope ? { scope: config.scope } : {}),
   });
+  let hubWatchSets: HubWatchSets | undefined;
   const hubRegistry = config.hubs.enabled
     ? new HubRegistryController({
         kubeConfig: access.kubeConfig,
@@ -77,9 +80,31 @@ export async function startController(
         probeIntervalMs: config.hubs.probeIntervalMs,
         ...(config.scope ? { orderNamespaces: config.scope.orderNamespaces } : {}),
         onWatchRestart: (watch) => metrics.watchRestarts.inc({ watch: `hub-${watch}` }),
+        onHubChanged: () => void hubWatchSets?.refresh(),
       })
     : undefined;
-  const reconciler = new OrderReconciler({ cache, rest, sink, clock: createObservationClock(), logger, ...(options.configVersionKey ? { configVersionKey: options.configVersionKey } : {}) });
+  // Status from every hub (ADR 31): one watch set per reachable hub; its events wake the orders placed there.
+  if (hubRegistry) {
+    hubWatchSets = new HubWatchSets({
+      hubs: hubRegistry.cache,
+      logger: logger.child({ component: "hub-watch-sets" }),
+      onOrderKey: (key) => queue?.add(key),
+      onHubChanged: (hub) => {
+        for (const key of cache.orderKeys()) if (cache.order(key)?.metadata.annotations?.[Annotations.hub] === hub) queue?.add(key);
+      },
+      onWatchRestart: (kind) => metrics.watchRestarts.inc({ watch: `hub-children-${kind}` }),
+      ...(config.scope ? { scope: config.scope } : {}),
+    });
+  }
+  const reconciler = new OrderReconciler({
+    cache,
+    rest,
+    sink,
+    clock: createObservationClock(),
+    logger,
+    ...(hubWatchSets ? { hubs: hubWatchSets } : {}),
+    ...(options.configVersionKey ? { configVersionKey: options.configVersionKey } : {}),
+  });
 
   const startQueue = () => {
     sink.forgetWritten();
@@ -99,6 +124,7 @@ export async function startController(
   };
 
   await Promise.all([cache.start(), hubRegistry?.start()]);
+  await hubWatchSets?.refresh();
   const elector = config.leaderElection.enabled
     ? new LeaderElector({
         kubeConfig: access.kubeConfig,
@@ -156,6 +182,7 @@ export async function startController(
       await stopQueue();
       await elector?.stop();
       await cache.stop();
+      await hubWatchSets?.stop();
       await hubRegistry?.stop();
       await sink.close();
       await migration.catch(() => {});

@@ -21,6 +21,8 @@ import { nextDeletionStep } from "./plan/deletion-plan.ts";
 import { translateKeyedVersions } from "./status/keyed-versions.ts";
 import { CONDITION_TYPES } from "./status/order-status.ts";
 import { computeOrderStatus, statusEqual, toDatabaseRow, type BlockedChange, type OrderFacts, type OrderStatus } from "./status/index.ts";
+import { hubUnreachableStatus, HubReachableReasons, withHubReachable } from "./hubs/hub-order-status.ts";
+import type { HubTarget } from "./hubs/hub-watch-sets.ts";
 
 export const FIELD_MANAGER = "osac-vm-controller";
 export const CONTROLLER_FINALIZER = "cloudkit.openshift.io/osac-vm-controller";
@@ -41,6 +43,16 @@ export interface ReconcilerDeps {
   readonly recentApplies?: RecentApplies;
   /** The sealing value key: reads the keyed config versions of sealed GitOps output (keyed-versions.ts). */
   readonly configVersionKey?: KeyObject;
+  /** With hubs: where the children of an order placed on a hub are (docs/adr/0031-status-from-every-hub.md). */
+  readonly hubs?: { target(hub: string): HubTarget };
+}
+
+/** The cluster an order's children are on: the management cluster's caches, or its hub's watch set. */
+interface ChildrenSite {
+  readonly cache: ClusterCache;
+  readonly rest: KubeRestClient;
+  /** The hub, when the children are on one. */
+  readonly hub?: string;
 }
 
 /** cdk8s (~35 MB of modules) is loaded on the first apply: a gitops-only controller never needs it. */
@@ -91,6 +103,14 @@ export class OrderReconciler {
       return;
     }
     this.seen.set(key, { uid: raw.metadata.uid ?? "", resourceVersion: raw.metadata.resourceVersion ?? "" });
+    const hub = this.deps.hubs ? raw.metadata.annotations?.[Annotations.hub] : undefined;
+    let site: ChildrenSite = { cache: this.deps.cache, rest: this.deps.rest };
+    if (hub !== undefined) {
+      const target = this.deps.hubs!.target(hub);
+      if (target.state === "syncing") return { requeueAfterMs: CACHE_SYNC_POLL_MS };
+      if (target.state === "unreachable") return this.writeHubUnreachable(raw, target, observedAt);
+      site = { cache: target.cache, rest: target.rest, hub };
+    }
 
     const validation = validateOrder(raw);
     const order = validation.value;
@@ -102,9 +122,9 @@ export class OrderReconciler {
 
     // Namespace-scoped: children outside the tenant namespaces are neither seen nor writable. Say
     // so in the status; apply nothing, delete nothing, and keep any finalizer (the children stay).
-    if (childrenNamespace && !this.deps.cache.watchesTenantNamespace(childrenNamespace)) {
-      const message = `the tenant namespace ${childrenNamespace} is not one this controller watches (--tenant-namespaces ${this.deps.cache.tenantNamespaces?.join(",")}); add it to the chart's controller.watchNamespaces.tenants`;
-      await this.writeStatus(raw, order, [message, ...validation.errors.map(formatFieldError)], childrenNamespace, undefined, observedAt, "TenantNamespaceNotWatched");
+    if (childrenNamespace && !site.cache.watchesTenantNamespace(childrenNamespace)) {
+      const message = `the tenant namespace ${childrenNamespace} is not one this controller watches (--tenant-namespaces ${site.cache.tenantNamespaces?.join(",")}); add it to the chart's controller.watchNamespaces.tenants`;
+      await this.writeStatus(site, raw, order, [message, ...validation.errors.map(formatFieldError)], childrenNamespace, undefined, observedAt, "TenantNamespaceNotWatched");
       return;
     }
 
@@ -112,10 +132,10 @@ export class OrderReconciler {
       if (raw.metadata.deletionTimestamp) {
         this.recent.forget(raw.metadata.uid ?? "");
         if (finalizers.includes(CONTROLLER_FINALIZER)) {
-          const done = await this.deleteChildren(childrenNamespace, name);
+          const done = await this.deleteChildren(site, childrenNamespace, name);
           if (!done) requeueAfterMs = DELETION_POLL_MS;
           else {
-            await this.writeStatus(raw, order, validation.errors.map(formatFieldError), childrenNamespace, undefined, observedAt);
+            await this.writeStatus(site, raw, order, validation.errors.map(formatFieldError), childrenNamespace, undefined, observedAt);
             await this.setFinalizer(raw, false);
             return;
           }
@@ -123,7 +143,7 @@ export class OrderReconciler {
       } else {
         if (!finalizers.includes(CONTROLLER_FINALIZER)) await this.setFinalizer(raw, true);
         if (order) {
-          const pass = await this.applyChildren(order, raw.metadata.uid ?? key);
+          const pass = await this.applyChildren(site, order, raw.metadata.uid ?? key);
           blocked = pass.blocked;
           // The children just applied (or applied moments ago) are on their way to the caches:
           // their events wake this order, and the status is written once they are there.
@@ -131,7 +151,7 @@ export class OrderReconciler {
         }
       }
     }
-    await this.writeStatus(raw, order, validation.errors.map(formatFieldError), childrenNamespace, blocked, observedAt);
+    await this.writeStatus(site, raw, order, validation.errors.map(formatFieldError), childrenNamespace, blocked, observedAt);
     return requeueAfterMs ? { requeueAfterMs } : undefined;
   }
 
@@ -150,8 +170,8 @@ export class OrderReconciler {
    * objects concurrently. Returns a change that cannot be applied in place, if any, and whether
    * to hold the status back until the children are in the caches.
    */
-  private async applyChildren(order: Order, uid: string): Promise<{ blocked?: BlockedChange; deferStatus: boolean; requeueAfterMs?: number }> {
-    const observation = observeChildren(this.deps.cache, order.tenantNamespace, order.name);
+  private async applyChildren(site: ChildrenSite, order: Order, uid: string): Promise<{ blocked?: BlockedChange; deferStatus: boolean; requeueAfterMs?: number }> {
+    const observation = observeChildren(site.cache, order.tenantNamespace, order.name);
     const pass = decideApplyPass(isConverged(order, observation.live), this.recent.state(uid, order.desiredConfigVersion), APPLY_GRACE_MS);
     if (pass.forgetApply) this.recent.forget(uid);
     const result = { deferStatus: pass.deferStatus, ...(pass.requeueAfterMs !== undefined ? { requeueAfterMs: pass.requeueAfterMs } : {}) };
@@ -166,14 +186,14 @@ export class OrderReconciler {
     const toApply = plan.apply.filter((object) => !(object.kind === "Namespace" && this.namespaces.has(object.metadata.name)));
     try {
       for (const wave of applyWaves(toApply)) {
-        await Promise.all(wave.map((object) => this.deps.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER, DISCARD)));
+        await Promise.all(wave.map((object) => site.rest.apply(objectPath(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name), object, FIELD_MANAGER, DISCARD)));
       }
     } catch (error) {
       this.namespaces.forget(order.tenantNamespace);
       throw error;
     }
     if (plan.apply.length > 0) this.namespaces.add(order.tenantNamespace);
-    await Promise.all(plan.remove.map((child) => this.deleteObject(child.apiVersion, child.kind, child.namespace, child.name)));
+    await Promise.all(plan.remove.map((child) => this.deleteObject(site, child.apiVersion, child.kind, child.namespace, child.name)));
     if (plan.apply.length > 0 || plan.remove.length > 0) {
       this.recent.record(uid, order.desiredConfigVersion);
       this.deps.logger.info(
@@ -185,18 +205,18 @@ export class OrderReconciler {
   }
 
   /** One step of the role's deletion order; true once every child is gone. */
-  private async deleteChildren(namespace: string, name: string): Promise<boolean> {
-    const step = nextDeletionStep(observeChildren(this.deps.cache, namespace, name).live);
+  private async deleteChildren(site: ChildrenSite, namespace: string, name: string): Promise<boolean> {
+    const step = nextDeletionStep(observeChildren(site.cache, namespace, name).live);
     if (step.kind === "done") return true;
     if (step.kind === "delete") {
-      for (const child of step.objects) await this.deleteObject(child.apiVersion, child.kind, child.namespace, child.name);
+      for (const child of step.objects) await this.deleteObject(site, child.apiVersion, child.kind, child.namespace, child.name);
       this.deps.logger.info({ kind: step.objects[0]!.kind, namespace, order: name, count: step.objects.length }, "Deleted the order's children");
     }
     return false;
   }
 
-  private async deleteObject(apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
-    await this.deps.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true, ...DISCARD });
+  private async deleteObject(site: ChildrenSite, apiVersion: string, kind: string, namespace: string, name: string): Promise<void> {
+    await site.rest.request("DELETE", objectPath(apiVersion, kind, namespace, name), { body: { propagationPolicy: "Background" }, allow404: true, ...DISCARD });
   }
 
   /** Adds or releases this controller's finalizer with server-side apply (other finalizers untouched). */
@@ -211,7 +231,23 @@ export class OrderReconciler {
     }
   }
 
+  /**
+   * The order's hub cannot be watched: `HubReachable=False` and phase `Unknown` on its last known
+   * status, nothing else. No child is applied or deleted, no finalizer released, and the database
+   * row keeps the last observation from the hub (its `observed_at` says how old it is).
+   */
+  private async writeHubUnreachable(raw: RawObject, target: Extract<HubTarget, { state: "unreachable" }>, observedAt: Date): Promise<void> {
+    const { name = "", namespace = "" } = raw.metadata;
+    const previous = raw.status as OrderStatus | undefined;
+    const reason = target.reason === "HubNotRegistered" ? HubReachableReasons.hubNotRegistered : HubReachableReasons.hubUnreachable;
+    const status = hubUnreachableStatus(previous, { status: "False", reason, message: target.message }, raw.metadata.generation ?? 1, observedAt);
+    if (statusEqual(previous, status)) return;
+    const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
+    await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER, DISCARD);
+  }
+
   private async writeStatus(
+    site: ChildrenSite,
     raw: RawObject,
     order: Order | undefined,
     errors: string[],
@@ -222,7 +258,7 @@ export class OrderReconciler {
   ): Promise<void> {
     const name = raw.metadata.name ?? "";
     const namespace = raw.metadata.namespace ?? "";
-    const observation = childrenNamespace ? observeChildren(this.deps.cache, childrenNamespace, name) : { live: [] };
+    const observation = childrenNamespace ? observeChildren(site.cache, childrenNamespace, name) : { live: [] };
     const facts: OrderFacts = {
       name,
       namespace,
@@ -236,7 +272,7 @@ export class OrderReconciler {
     const expected = order ? expectedChildren(name, Boolean(order.parameters.sshPublicKey)) : [];
     const versions = translateKeyedVersions(childObservations(expected, observation.live), order ? { namespace, name, desiredConfigVersion: order.desiredConfigVersion } : undefined, this.deps.configVersionKey);
     const previous = raw.status as OrderStatus | undefined;
-    const status = computeOrderStatus({
+    const computed = computeOrderStatus({
       order: facts,
       acceptance: errors.length === 0 ? { accepted: true } : { accepted: false, reason: notAcceptedReason, message: errors.join("\n") },
       children: versions.children,
@@ -249,6 +285,7 @@ export class OrderReconciler {
       ...(previous ? { previous } : {}),
       now: observedAt,
     });
+    const status = site.hub === undefined ? computed : withHubReachable(computed, { status: "True", reason: HubReachableReasons.watching, message: `watching hub '${site.hub}'` }, facts.generation, observedAt);
     // The row carries the order's resourceVersion that holds this status: after a status write,
     // the one the write produced, so the write's own watch event finds the row already written.
     let resourceVersion = raw.metadata.resourceVersion ?? "";
@@ -266,7 +303,7 @@ export class OrderReconciler {
           resourceVersion,
           observedAt,
           ...(observation.virtualMachine ? { virtualMachine: observation.virtualMachine } : {}),
-        }),
+        }, site.hub),
       );
     }
   }

@@ -15,6 +15,10 @@ export interface OrderEnvelope {
   /** The fulfillment service's id (`cloudkit.openshift.io/virtualmachine-uuid` label), if any. */
   readonly orderUuid?: string;
   readonly managedBy?: ManagedBy;
+  /** The hub it was placed on (`cloudkit.openshift.io/hub`), when hubs are in use. */
+  readonly hub?: string;
+  /** Its hub selector (`cloudkit.openshift.io/hub-selector`), as written. */
+  readonly hubSelector?: string;
   readonly templateId: string;
   /** `spec.templateParameters` exactly as written (hashed into the config version). */
   readonly templateParameters?: string;
@@ -93,6 +97,8 @@ export function checkOrderEnvelope(document: unknown): EnvelopeCheck {
   const found = { ...(templateId === undefined ? {} : { templateId }), ...(templateParameters === undefined ? {} : { templateParameters }) };
   if (errors.length > 0 || !name || !namespace || !tenant || !templateId) return { errors, ...found };
   const orderUuid = labels[Labels.orderUuid];
+  const hub = annotations[Annotations.hub];
+  const hubSelector = annotations[Annotations.hubSelector];
   return {
     errors,
     ...found,
@@ -103,6 +109,8 @@ export function checkOrderEnvelope(document: unknown): EnvelopeCheck {
       tenantNamespace: tenantNamespace(namespace, tenant),
       ...(orderUuid ? { orderUuid } : {}),
       ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
+      ...(hub ? { hub } : {}),
+      ...(hubSelector ? { hubSelector } : {}),
       templateId,
       ...(templateParameters !== undefined ? { templateParameters } : {}),
     },

@@ -14,6 +14,8 @@ export interface HubRegistryControllerOptions {
   /** The controller's `--order-namespaces`: the tally watches orders only there. */
   readonly orderNamespaces?: readonly string[];
   readonly onWatchRestart?: (watch: HubWatch) => void;
+  /** A Hub or its kubeconfig Secret changed (the per-hub watch sets follow the registry). */
+  readonly onHubChanged?: (hub: string) => void;
 }
 
 /**
@@ -36,7 +38,10 @@ export class HubRegistryController {
       secretsNamespace: options.secretsNamespace,
       tally: this.tally,
       ...(options.orderNamespaces ? { orderNamespaces: options.orderNamespaces } : {}),
-      onHubChanged: (hub) => this.prober.hubChanged(hub),
+      onHubChanged: (hub) => {
+        this.prober.hubChanged(hub);
+        options.onHubChanged?.(hub);
+      },
       ...(options.onWatchRestart ? { onWatchRestart: options.onWatchRestart } : {}),
     });
     this.prober = new HubProber({ cache: this.cache, tally: this.tally, rest: options.rest, logger, secretsNamespace: options.secretsNamespace, intervalMs: options.probeIntervalMs });

@@ -25,7 +25,8 @@ export interface VirtualMachineSpec {
   templateParameters?: string;
 }
 
-export type Phase = "Progressing" | "Failed" | "Ready" | "Deleting";
+/** `Unknown`: the order's hub cannot be reached (docs/adr/0031-status-from-every-hub.md); the last known status is kept. */
+export type Phase = "Progressing" | "Failed" | "Ready" | "Deleting" | "Unknown";
 export type ConditionType = "Accepted" | "Progressing" | "Available" | "Deleting" | "Degraded";
 
 export interface Condition {

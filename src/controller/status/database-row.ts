@@ -25,7 +25,7 @@ export function powerStatusOf(order: Pick<OrderFacts, "deletionTimestamp">, acce
 }
 
 /** The status store row for one observation of one order. */
-export function toDatabaseRow(order: OrderFacts & { readonly uid: string }, status: OrderStatus, observed: StatusObservation): VmStateRow {
+export function toDatabaseRow(order: OrderFacts & { readonly uid: string }, status: OrderStatus, observed: StatusObservation, hub?: string): VmStateRow {
   const accepted = findCondition(status.conditions, "Accepted")?.status === "True";
   return {
     orderUid: order.uid,
@@ -39,6 +39,7 @@ export function toDatabaseRow(order: OrderFacts & { readonly uid: string }, stat
     desiredConfigVersion: status.desiredConfigVersion ?? null,
     reconciledConfigVersion: status.reconciledConfigVersion ?? null,
     resourceVersion: observed.resourceVersion,
+    ...(hub !== undefined ? { hub } : {}),
     observedGeneration: order.generation,
     observedAt: observed.observedAt,
   };

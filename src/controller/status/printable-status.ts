@@ -121,6 +121,8 @@ export function fulfillmentStateFor(phase: Phase): FulfillmentState {
       return "FAILED";
     case "Progressing":
     case "Deleting":
+    // Not reached for a row: while an order's hub is unreachable its row keeps the last known state.
+    case "Unknown":
       return "PROGRESSING";
   }
 }

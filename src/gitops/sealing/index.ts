@@ -7,7 +7,7 @@ export { parseSealingCertificate, MIN_RSA_MODULUS_BITS, type SealingCertificate 
 export { CertificateChangedError, SealingSettingError } from "./errors.ts";
 export { publicKeyFingerprint } from "./fingerprint.ts";
 export { encryptionLabel, hybridEncrypt, type SealingScope } from "./hybrid-encryption.ts";
-export { loadSealingSettings, type LoadedSealing, type SealingSources } from "./load-settings.ts";
+export { loadSealingSettings, loadValueKey, type LoadedSealing, type SealingSources } from "./load-settings.ts";
 export { NO_PREVIOUS_SEALS, previousSealsOf, readPreviousSeals, type PreviousSeal, type PreviousSeals } from "./previous-seals.ts";
 export { decideSeal, type EncryptReason, type SealDecision, type SealSituation, type ValueDecision, type ValueSituation } from "./reuse-decision.ts";
 export { scopeOf, sealSecret, type SealContext, type SealOutcome } from "./seal-secret.ts";

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseSealingCertificate } from "./certificate.ts";
 import { SealingSettingError } from "./errors.ts";
 import type { SealerSettings } from "./secret-sealer.ts";
-import { parseValueKey } from "./value-key.ts";
+import { parseValueKey, type ValueKey } from "./value-key.ts";
 
 /** Where the sealing certificate and value key come from, and how the caller names each setting. */
 export interface SealingSources {
@@ -28,6 +28,15 @@ export interface LoadedSealing {
  */
 export function loadSealingSettings(sources: SealingSources): LoadedSealing {
   const certificate = parseSealingCertificate(readText(sources.certificateFile, sources.certificateSetting), sources.certificateSetting, sources.now ?? new Date());
+  const { valueKey, warnings } = loadValueKey(sources);
+  return { settings: { certificate, valueKey, reseal: sources.reseal }, warnings };
+}
+
+/**
+ * Reads and checks the value key file alone (`render --hubs` takes each hub's certificate from the
+ * hub registry). Throws a SealingSettingError as `loadSealingSettings` does.
+ */
+export function loadValueKey(sources: Pick<SealingSources, "keyFile" | "keySetting" | "outputDirectory">): { valueKey: ValueKey; warnings: string[] } {
   const keyPath = resolve(sources.keyFile);
   checkOutsideRepository(keyPath, sources);
   const valueKey = parseValueKey(readBytes(keyPath, sources.keySetting), sources.keySetting);
@@ -36,7 +45,7 @@ export function loadSealingSettings(sources: SealingSources): LoadedSealing {
   if ((mode & 0o077) !== 0) {
     warnings.push(`${sources.keySetting} ${sources.keyFile} can be read by other users (mode ${mode.toString(8).padStart(4, "0")}); chmod 600 it`);
   }
-  return { settings: { certificate, valueKey, reseal: sources.reseal }, warnings };
+  return { valueKey, warnings };
 }
 
 function readText(path: string, setting: string): string {

@@ -66,6 +66,16 @@ CREATE TRIGGER vm_state_history_append_only BEFORE UPDATE OR DELETE ON vm_state_
   FOR EACH ROW EXECUTE FUNCTION vm_state_history_append_only();
 `,
   },
+  {
+    version: 2,
+    description: "vm_state.hub: the hub the order's children run on (nullable: single-cluster rows and old writers leave it NULL)",
+    // Rolling-upgrade safe: a nullable column without a default is a catalog-only change, the
+    // previous release names its columns (never SELECT *) and its upsert leaves the column as it is.
+    sql: `
+ALTER TABLE vm_state ADD COLUMN hub text;
+CREATE INDEX vm_state_hub_idx ON vm_state (hub) WHERE hub IS NOT NULL;
+`,
+  },
 ];
 
 export interface MigrationReport {

@@ -83,6 +83,7 @@ export class SqlStatusStore implements StatusStore {
         row.resourceVersion,
         String(row.observedGeneration),
         row.observedAt.toISOString(),
+        row.hub ?? null,
       ]);
     });
     if (!result) throw toStoreError(new Error("the upsert returned no row"), "upsertVmState");
@@ -172,6 +173,7 @@ interface VmStateColumns {
   desired_config_version: string | null;
   reconciled_config_version: string | null;
   conditions: StoredCondition[];
+  hub: string | null;
   resource_version: string;
   observed_generation: string;
   observed_at: Date | string;
@@ -207,6 +209,7 @@ function toRecord(row: VmStateColumns): VmStateRecord {
     desiredConfigVersion: row.desired_config_version,
     reconciledConfigVersion: row.reconciled_config_version,
     resourceVersion: row.resource_version,
+    hub: row.hub,
     observedGeneration: Number(row.observed_generation),
     observedAt: toDate(row.observed_at),
     deletedAt: row.deleted_at === null ? null : toDate(row.deleted_at),

@@ -13,7 +13,7 @@ export const LOCK_ORDER = "SELECT pg_advisory_xact_lock(1869833075, hashtext($1)
 /** Columns whose change is a transition worth a history row. */
 const TRACKED = "state, power_status, ip_addresses, desired_config_version, reconciled_config_version";
 /** Every stored field except the ordering key, resourceVersion and bookkeeping. */
-const CONTENT = `virtualmachine_uuid, namespace, name, ${TRACKED}, conditions`;
+const CONTENT = `virtualmachine_uuid, namespace, name, ${TRACKED}, conditions, hub`;
 
 /** `ROW(alias.a, alias.b, ...)` for a comma-separated column list. */
 const rowOf = (alias: string, columns: string) =>
@@ -25,7 +25,8 @@ const rowOf = (alias: string, columns: string) =>
 /**
  * Parameters: $1 order_uid, $2 virtualmachine_uuid, $3 namespace, $4 name, $5 state,
  * $6 power_status, $7 ip_addresses (text[]), $8 desired version, $9 reconciled version,
- * $10 conditions (JSON text), $11 resource_version, $12 observed_generation, $13 observed_at.
+ * $10 conditions (JSON text), $11 resource_version, $12 observed_generation, $13 observed_at,
+ * $14 hub (NULL in single-cluster mode; migration 2).
  *
  * The `WHERE` of `DO UPDATE` is the guard: a deleted row is frozen, an older observation
  * (`(generation, observed_at)` smaller than stored) is ignored, and an identical row is not
@@ -38,7 +39,7 @@ WITH prev AS (
 ),
 written AS (
   INSERT INTO vm_state AS s (order_uid, ${CONTENT}, resource_version, observed_generation, observed_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10::jsonb, $11, $12::bigint, $13::timestamptz)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8, $9, $10::jsonb, $14, $11, $12::bigint, $13::timestamptz)
   ON CONFLICT (order_uid) DO UPDATE SET
     virtualmachine_uuid = excluded.virtualmachine_uuid,
     namespace = excluded.namespace,
@@ -49,6 +50,7 @@ written AS (
     desired_config_version = excluded.desired_config_version,
     reconciled_config_version = excluded.reconciled_config_version,
     conditions = excluded.conditions,
+    hub = excluded.hub,
     resource_version = excluded.resource_version,
     observed_generation = excluded.observed_generation,
     observed_at = excluded.observed_at,

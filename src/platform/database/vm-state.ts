@@ -58,6 +58,8 @@ export interface VmStateRow {
   readonly reconciledConfigVersion: string | null;
   /** The order's `metadata.resourceVersion` this observation came from (opaque; not compared). */
   readonly resourceVersion: string;
+  /** The hub the order's children run on (`cloudkit.openshift.io/hub`); null in single-cluster mode. Optional for writers that predate hubs. */
+  readonly hub?: string | null;
   /** The order's `metadata.generation` (first half of the ordering key). */
   readonly observedGeneration: number;
   /** When the observation's inputs were read (second half of the ordering key). */

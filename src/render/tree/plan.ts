@@ -31,12 +31,23 @@ export function planTree(orders: readonly RenderableOrder[], options: RenderOpti
   const files: PlannedFile[] = orders.map((order) => ({
     path: orderFilePath(order.tenantNamespace, order.name),
     description: `VirtualMachine ${order.namespace}/${order.name}`,
-    // A built-in order's digest input is the order itself (unchanged, so existing trees stay valid).
-    inputDigest: inputDigest(JSON.stringify([optionsKey, isCatalogOrder(order) ? catalogDigestInput(order, keyId) : order])),
+    // A built-in order's digest input is the order itself (unchanged, so existing trees stay valid),
+    // without its hub annotations (they decide where the file goes, not what it holds).
+    inputDigest: inputDigest(JSON.stringify([optionsKey, isCatalogOrder(order) ? catalogDigestInput(withoutPlacement(order), keyId) : withoutPlacement(order)])),
     source: { kind: "order", order },
   }));
   if (options.profile === "gitops") files.push(...planNamespaces(orders, optionsKey));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The order without its hub annotations: they decide where the file goes (its path), not what it
+ * holds, so a single-cluster render's digests do not change when orders carry them.
+ */
+function withoutPlacement<O extends RenderableOrder>(order: O): O {
+  if (order.hub === undefined && order.hubSelector === undefined) return order;
+  const { hub: _hub, hubSelector: _selector, ...rest } = order;
+  return rest as O;
 }
 
 function planNamespaces(orders: readonly RenderableOrder[], optionsKey: unknown[]): PlannedFile[] {
@@ -54,7 +65,7 @@ function planNamespaces(orders: readonly RenderableOrder[], optionsKey: unknown[
 }
 
 /** Files in the tree that the plan does not hold (sorted): what a sync would remove. */
-export function unplannedFiles(filesInTree: Iterable<string>, planned: readonly PlannedFile[]): string[] {
+export function unplannedFiles<S>(filesInTree: Iterable<string>, planned: readonly PlannedFile<S>[]): string[] {
   const plannedPaths = new Set(planned.map((file) => file.path));
   return [...filesInTree].filter((path) => !plannedPaths.has(path)).sort();
 }

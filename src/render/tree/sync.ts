@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { KubeObject } from "../render-order.ts";
 import type { PlannedFile, PlannedSource } from "./plan.ts";
 import { composeFile, composeHeader, serializeObjects, sizeIntact } from "./rendered-file.ts";
@@ -99,8 +99,9 @@ function isUpToDate<S>(file: PlannedFile<S>, current: OwnedFile | undefined, che
   );
 }
 
+/** The directories holding these files (`<tenant>`, or `hubs/<hub>/<tenant>` in a per-hub tree), sorted. */
 function tenantDirectories(outDir: string, paths: readonly string[]): string[] {
-  return [...new Set(paths.map((path) => path.slice(0, path.indexOf("/"))))].sort().map((directory) => join(outDir, directory));
+  return [...new Set(paths.map((path) => path.slice(0, path.lastIndexOf("/"))))].sort().map((directory) => join(outDir, directory));
 }
 
 function writeAtomically(path: string, content: string): void {
@@ -114,9 +115,13 @@ function writeAtomically(path: string, content: string): void {
   renameSync(temporary, path);
 }
 
-/** Removes tenant directories left empty by our removals (never a directory holding other files). */
+/** Removes directories left empty by our removals (never a directory holding other files). */
 function removeEmptiedDirectories(outDir: string, removed: readonly string[]): void {
-  for (const directory of tenantDirectories(outDir, removed)) {
-    if (listDirectory(directory).length === 0) rmdirSync(directory);
+  // Deepest first; then up the emptied parents (a per-hub tree's `hubs/<hub>`), never outDir itself.
+  for (const directory of tenantDirectories(outDir, removed).reverse()) {
+    for (let current = directory; current.startsWith(`${outDir}/`); current = dirname(current)) {
+      if (listDirectory(current).length > 0) break;
+      rmdirSync(current);
+    }
   }
 }

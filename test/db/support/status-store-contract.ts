@@ -252,6 +252,38 @@ export function describeStatusStoreContract(harness: () => StoreHarness): void {
     });
   });
 
+  describe("hub column (migration 2)", () => {
+    it("GIVEN a row with its hub THEN the hub is stored and read back; a later write without one (single-cluster) clears it, and a hub change is a change", async () => {
+      const placed = row({ hub: "hub-eu-1" });
+      expect(await store.upsertVmState(placed)).toMatchObject({ outcome: "inserted" });
+      expect((await store.getVmState(placed.orderUid))?.hub).toBe("hub-eu-1");
+      expect(await store.upsertVmState({ ...placed, hub: "hub-eu-2", observedAt: at(5) })).toMatchObject({ outcome: "updated", changed: true, historyAppended: false });
+      expect((await store.getVmState(placed.orderUid))?.hub).toBe("hub-eu-2");
+      const plain = row();
+      await store.upsertVmState(plain);
+      expect((await store.getVmState(plain.orderUid))?.hub).toBeNull();
+    });
+
+    it("GIVEN the previous release's writes and reads (no hub column named) THEN they work beside the new column and leave a stored hub as it is", async () => {
+      const placed = row({ hub: "hub-us-1" });
+      await store.upsertVmState(placed);
+      // The previous release's upsert names every column but hub: an update keeps it.
+      await h.sql("UPDATE vm_state SET state = 'READY', power_status = 'POWERED_ON', updated_at = now() WHERE order_uid = $1", [placed.orderUid]);
+      const [old] = await h.sql<{ state: string }>(
+        "SELECT order_uid, virtualmachine_uuid, namespace, name, state, power_status, ip_addresses, conditions, desired_config_version, reconciled_config_version, resource_version FROM vm_state WHERE order_uid = $1",
+        [placed.orderUid],
+      );
+      expect(old?.state).toBe("READY");
+      expect(await store.getVmState(placed.orderUid)).toMatchObject({ state: "READY", hub: "hub-us-1" });
+      const legacyUid = randomUUID();
+      await h.sql(
+        "INSERT INTO vm_state (order_uid, namespace, name, state, power_status, resource_version, observed_generation, observed_at) VALUES ($1, 'ns', 'vm', 'PROGRESSING', 'STARTING', '1', 1, now())",
+        [legacyUid],
+      );
+      expect((await store.getVmState(legacyUid))?.hub).toBeNull();
+    });
+  });
+
   describe("markDeleted", () => {
     it("GIVEN a stored order WHEN it is deleted THEN power is DELETED, the row is frozen, history and NOTIFY recorded once", async () => {
       const written = row({ state: "READY", powerStatus: "POWERED_ON", observedAt: at(5) });

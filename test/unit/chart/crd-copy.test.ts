@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const REPO = join(import.meta.dirname, "../../..");
-const CRD_FILES = ["cloudkit.openshift.io_virtualmachines.yaml", "gitops.cloudkit.openshift.io_hubs.yaml"];
+const CRD_FILES = ["cloudkit.openshift.io_virtualmachines.yaml", "gitops.cloudkit.openshift.io_hubs.yaml", "gitops.cloudkit.openshift.io_fleetmigrations.yaml"];
 
 describe("the chart's copies of the CRDs", () => {
   it.each(CRD_FILES)("GIVEN crds/%s and the chart THEN the chart's copy is byte-identical", (file) => {

@@ -1,9 +1,10 @@
 // The Grafana dashboard shipped by the chart queries only metrics the processes export, and shows
-// every metric the project defines (osac_vm_webhook_* and osac_vm_controller_*).
+// every metric the project defines (osac_vm_webhook_*, osac_vm_controller_* and osac_vm_migration_*).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ControllerMetrics } from "../../../src/controller/metrics.ts";
+import { MigrationMetrics } from "../../../src/migration/fleet-controller/metrics.ts";
 import { WebhookMetrics } from "../../../src/webhook/metrics.ts";
 
 const DASHBOARD = join(import.meta.dirname, "../../../charts/osac-vm-gitops/files/dashboards/osac-vm-gitops.json");
@@ -11,7 +12,7 @@ const DASHBOARD = join(import.meta.dirname, "../../../charts/osac-vm-gitops/file
 async function exported(): Promise<{ all: Set<string>; own: Set<string> }> {
   const all = new Set<string>();
   const own = new Set<string>();
-  for (const registry of [new WebhookMetrics().registry, new ControllerMetrics().registry]) {
+  for (const registry of [new WebhookMetrics().registry, new ControllerMetrics().registry, new MigrationMetrics().registry]) {
     for (const metric of await registry.getMetricsAsJSON()) {
       const names = metric.type === ("histogram" as never) ? ["_bucket", "_count", "_sum"].map((s) => metric.name + s) : [metric.name];
       for (const name of names) all.add(name);

@@ -1,0 +1,60 @@
+import { Annotations, type ManagedBy } from "../../api/well-known.ts";
+import { validateOrder } from "../../domain/order.ts";
+import { FIELD_MANAGER } from "../../controller/order-reconciler.ts";
+import { objectPath, type KubeRestClient } from "../../platform/kube/rest-client.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
+import { ownershipBody, ownsFields } from "../fleet/ownership.ts";
+import type { FleetMigration } from "../fleet/types.ts";
+import { readOrderStates } from "./batch-reads.ts";
+
+export const MIGRATION_FIELD_MANAGER = "osac-vm-migration";
+const MERGE = "application/merge-patch+json";
+const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
+
+/** Sets the order's managed-by annotation (merge patch, the migration's own field manager). */
+export async function setManagedBy(rest: Pick<KubeRestClient, "request">, namespace: string, name: string, mode: ManagedBy): Promise<void> {
+  await rest.request("PATCH", `${objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name)}?fieldManager=${MIGRATION_FIELD_MANAGER}`, {
+    body: { metadata: { annotations: { [Annotations.managedBy]: mode } } },
+    contentType: MERGE,
+    discardBody: true,
+  });
+}
+
+/**
+ * Adopt one order. `controller`: server-side apply of each live child's own values by the
+ * controller's field manager (ownership, no value changes), then `managed-by: controller` on the
+ * order, so the controller finds the fields already its own. `gitops`: the committer commits the
+ * order's files, then `managed-by: gitops`. Idempotent: an order already on the target mode whose
+ * children the controller already owns gets no write. Returns whether anything was written.
+ */
+export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, name: string, committer: GitopsCommitter | undefined, logger: Logger): Promise<boolean> {
+  const [state] = await readOrderStates(rest, migration, [name]);
+  if (!state?.order) {
+    logger.warn({ kind: "VirtualMachine", namespace: migration.metadata.namespace, name }, "Found the order gone; Verify will fail its batch");
+    return false;
+  }
+  const target = migration.spec.targetMode;
+  const mode = state.order.metadata.annotations?.[Annotations.managedBy];
+  if (target === "gitops") {
+    if (!committer) throw new CommitterUnavailableError();
+    const order = validateOrder(state.order).value;
+    if (!order) throw new Error(`order ${name} is invalid; Preflight should have refused it`);
+    if (mode !== target) {
+      await committer.commitOrders([order], `Adopt ${migration.metadata.namespace}/${name} (FleetMigration ${migration.metadata.name})`);
+      await setManagedBy(rest, migration.metadata.namespace, name, target);
+    }
+    return mode !== target;
+  }
+  const unowned = state.children.filter((child) => !ownsFields(child, FIELD_MANAGER));
+  for (const child of unowned) {
+    await rest.apply(objectPath(child.apiVersion ?? "", child.kind ?? "", child.metadata.namespace, child.metadata.name ?? ""), ownershipBody(child), FIELD_MANAGER, { discardBody: true });
+  }
+  if (mode !== target) await setManagedBy(rest, migration.metadata.namespace, name, target);
+  const wrote = unowned.length > 0 || mode !== target;
+  logger.info(
+    { kind: "VirtualMachine", namespace: migration.metadata.namespace, name, migration: migration.metadata.name, objects: unowned.length, annotated: mode !== target },
+    wrote ? "Adopted an order" : "Found the order already adopted",
+  );
+  return wrote;
+}
