@@ -36,6 +36,7 @@ import { ArgoApplications, exampleApplication } from "../test/gitops/support/arg
 import { gitopsOrder, type OrderDocument } from "../test/gitops/support/fixture.ts";
 import { RenderedRepo } from "../test/gitops/support/rendered-repo.ts";
 import { cpuSeconds, percentile, reconcileBreakdown, StatusPlayer, syncTimeline, waitChildren } from "./support/gitops-measure.ts";
+import { measureFloor } from "./support/gitops-floor.ts";
 import { table, type ConfigResult, type SingleResult } from "./support/gitops-report.ts";
 
 const { values } = parseArgs({
@@ -218,7 +219,11 @@ async function runConfig(name: string): Promise<ConfigResult> {
       batch: reconcileBreakdown(env.stack.argocd.controller.logFile, logMiddle, Infinity, "bench-batch"),
     };
     const batchSync = syncTimeline(env.stack.argocd.controller.logFile, logMiddle, "bench-batch");
-    return { config: name, description: config.description, singles: singleResults, batch: batchResult, cpu, wallS, breakdown, batchSync, loadStart, loadEnd: load() };
+    const loadEnd = load();
+    // The floor: the same files applied with kubectl on the same cluster, after the Argo CD run (not in its CPU figures).
+    const floor = await measureFloor(env.cp.kubeconfigPath, env.stack.git, SINGLES, BATCH);
+    progress(`floor: single p50 ${percentile(floor.singleMs, 50).toFixed(0)} ms, p99 ${percentile(floor.singleMs, 99).toFixed(0)} ms; batch ${(floor.batch.dryRunAndApplyMs / 1000).toFixed(1)} s`);
+    return { config: name, description: config.description, singles: singleResults, batch: batchResult, cpu, wallS, breakdown, batchSync, floor, loadStart, loadEnd };
   } finally {
     await env.stack.stop();
     await env.webhook.stop();

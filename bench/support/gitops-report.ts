@@ -1,5 +1,6 @@
 /** The Markdown tables bench/gitops.ts prints. */
 import { cpus } from "node:os";
+import type { FloorResult } from "./gitops-floor.ts";
 import { percentile, type Breakdown, type SyncTimeline } from "./gitops-measure.ts";
 
 export interface SingleResult {
@@ -17,6 +18,7 @@ export interface ConfigResult {
   wallS: number;
   breakdown: Record<string, Breakdown>;
   batchSync: SyncTimeline;
+  floor: FloorResult;
   loadStart: string;
   loadEnd: string;
 }
@@ -42,6 +44,18 @@ export function table(results: ConfigResult[]): string {
   out.push("| configuration | orders | objects | Synced | Healthy | target |");
   out.push("|---|---:|---:|---:|---:|---:|");
   for (const r of results) out.push(`| ${r.config} | ${r.batch.orders} | ${r.batch.objects} | ${(r.batch.syncedMs / 1000).toFixed(1)} s | ${(r.batch.healthyMs / 1000).toFixed(1)} s | ≤ 30 s |`);
+  out.push("");
+  out.push("### Floor: the same files applied with `kubectl apply --server-side`, no Argo CD (same cluster, same webhook, after the run)");
+  out.push("");
+  out.push("| configuration | single order p50 | single order p99 | Argo CD p99 / floor p99 | batch: dry run + apply | batch: apply only | Argo CD Synced / floor (dry run + apply) |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|");
+  for (const r of results) {
+    const argoP99 = Math.max(...r.singles.map((s) => percentile(s.childrenMs, 99)));
+    const floorP99 = percentile(r.floor.singleMs, 99);
+    out.push(
+      `| ${r.config} | ${(percentile(r.floor.singleMs, 50) / 1000).toFixed(2)} s | ${(floorP99 / 1000).toFixed(2)} s | ${(argoP99 / floorP99).toFixed(1)}× | ${(r.floor.batch.dryRunAndApplyMs / 1000).toFixed(1)} s | ${(r.floor.batch.applyMs / 1000).toFixed(1)} s | ${(r.batch.syncedMs / r.floor.batch.dryRunAndApplyMs).toFixed(1)}× |`,
+    );
+  }
   out.push("");
   out.push("### CPU time over each configuration's run (s)");
   out.push("");

@@ -1,5 +1,6 @@
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { serveUntilSignal } from "./serve-until-signal.ts";
 import { describeCommitterConfigErrors, parseCommitterConfig, DEFAULT_AUTHOR } from "../gitops/committer/config.ts";
 import { createLogger } from "../platform/logger.ts";
 
@@ -109,22 +110,5 @@ export async function runCommitter(args: string[], terminal: Terminal): Promise<
   }
   for (const warning of setup.warnings) logger.warn(warning);
   const { startCommitter } = await import("../gitops/committer/committer.ts");
-  let committer;
-  try {
-    committer = await startCommitter(config, setup, terminal.env, logger);
-  } catch (error) {
-    logger.fatal({ err: (error as Error).message }, "Failed to start the committer");
-    terminal.stderr.write(`osac-vm committer: ${(error as Error).message}\n`);
-    logger.flush();
-    return ExitCode.failure;
-  }
-  terminal.stdout.write(`osac-vm committer: metrics on port ${committer.metricsPort}\n`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", () => resolve());
-    process.once("SIGINT", () => resolve());
-  });
-  await committer.close();
-  logger.flush();
-  setTimeout(() => process.exit(ExitCode.ok), 200).unref();
-  return ExitCode.ok;
+  return serveUntilSignal("committer", "committer", () => startCommitter(config, setup, terminal.env, logger), logger, terminal);
 }

@@ -1,5 +1,7 @@
+import type { KeyObject } from "node:crypto";
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { serveUntilSignal } from "./serve-until-signal.ts";
 import { describeControllerConfigErrors, parseControllerConfig } from "../controller/config.ts";
 import { createLogger } from "../platform/logger.ts";
 
@@ -69,7 +71,7 @@ export async function runController(args: string[], terminal: Terminal): Promise
     return ExitCode.invalid;
   }
   const logger = createLogger({ name: "osac-vm-controller", level: parsed.data.logLevel });
-  let configVersionKey;
+  let configVersionKey: KeyObject | undefined;
   if (parsed.data.configVersionKeyFile) {
     const { readConfigVersionKey } = await import("../controller/config-version-key.ts");
     try {
@@ -80,22 +82,5 @@ export async function runController(args: string[], terminal: Terminal): Promise
     }
   }
   const { startController } = await import("../controller/controller.ts");
-  let controller;
-  try {
-    controller = await startController(parsed.data, terminal.env, logger, configVersionKey ? { configVersionKey } : {});
-  } catch (error) {
-    logger.fatal({ err: (error as Error).message }, "Failed to start the controller");
-    terminal.stderr.write(`osac-vm controller: ${(error as Error).message}\n`);
-    logger.flush();
-    return ExitCode.failure;
-  }
-  terminal.stdout.write(`osac-vm controller: metrics on port ${controller.metricsPort}\n`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", () => resolve());
-    process.once("SIGINT", () => resolve());
-  });
-  await controller.close();
-  logger.flush();
-  setTimeout(() => process.exit(ExitCode.ok), 200).unref();
-  return ExitCode.ok;
+  return serveUntilSignal("controller", "controller", () => startController(parsed.data, terminal.env, logger, configVersionKey ? { configVersionKey } : {}), logger, terminal);
 }

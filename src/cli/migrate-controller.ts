@@ -2,6 +2,7 @@ import { detectClusterAccess } from "../platform/kube/cluster-access.ts";
 import { createLogger } from "../platform/logger.ts";
 import { UsageError } from "./arguments.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { serveUntilSignal } from "./serve-until-signal.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -38,9 +39,8 @@ export async function runMigrationController(values: ControllerFlags, terminal: 
   }
   const logger = createLogger({ name: "osac-vm-migration", level: level as (typeof LOG_LEVELS)[number] });
   const { startMigrationController } = await import("../migration/fleet-controller/controller.ts");
-  let controller;
-  try {
-    controller = await startMigrationController({
+  const start = () =>
+    startMigrationController({
       kubeConfig: access.kubeConfig,
       logger,
       ...(values["watch-namespace"] ? { namespace: values["watch-namespace"] } : {}),
@@ -51,19 +51,5 @@ export async function runMigrationController(values: ControllerFlags, terminal: 
       ...(strategy ? { rolloutStrategy: strategy } : {}),
       ...(terminal.env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS ? { storageClassEnv: terminal.env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS } : {}),
     });
-  } catch (error) {
-    logger.fatal({ err: (error as Error).message }, "Failed to start the migration controller");
-    terminal.stderr.write(`osac-vm migrate controller: ${(error as Error).message}\n`);
-    logger.flush();
-    return ExitCode.failure;
-  }
-  terminal.stdout.write(`osac-vm migrate controller: metrics on port ${controller.metricsPort}\n`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", () => resolve());
-    process.once("SIGINT", () => resolve());
-  });
-  await controller.close();
-  logger.flush();
-  setTimeout(() => process.exit(ExitCode.ok), 200).unref();
-  return ExitCode.ok;
+  return serveUntilSignal("migrate controller", "migration controller", start, logger, terminal);
 }

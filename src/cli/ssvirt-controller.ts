@@ -1,5 +1,6 @@
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
+import { serveUntilSignal } from "./serve-until-signal.ts";
 import { describeSsvirtControllerConfigErrors, parseSsvirtControllerConfig } from "../ssvirt/controller/config.ts";
 import { createLogger } from "../platform/logger.ts";
 
@@ -68,22 +69,5 @@ export async function runSsvirtController(args: string[], terminal: Terminal): P
   }
   const logger = createLogger({ name: "osac-vm-ssvirt", level: parsed.data.logLevel });
   const { startSsvirtController } = await import("../ssvirt/controller/ssvirt-controller.ts");
-  let controller;
-  try {
-    controller = await startSsvirtController(parsed.data, terminal.env, logger);
-  } catch (error) {
-    logger.fatal({ err: (error as Error).message }, "Failed to start the SSVirt controller");
-    terminal.stderr.write(`osac-vm ssvirt controller: ${(error as Error).message}\n`);
-    logger.flush();
-    return ExitCode.failure;
-  }
-  terminal.stdout.write(`osac-vm ssvirt controller: metrics on port ${controller.metricsPort}\n`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGTERM", () => resolve());
-    process.once("SIGINT", () => resolve());
-  });
-  await controller.close();
-  logger.flush();
-  setTimeout(() => process.exit(ExitCode.ok), 200).unref();
-  return ExitCode.ok;
+  return serveUntilSignal("ssvirt controller", "SSVirt controller", () => startSsvirtController(parsed.data, terminal.env, logger), logger, terminal);
 }
