@@ -98,7 +98,8 @@ interface Environment {
 }
 
 async function startEnvironment(cmdParams: Record<string, string>): Promise<Environment> {
-  const cp = await startControlPlane({ log: progress });
+  // A /16 service range: the batch and the floor create 400+ LoadBalancer Services (the default /24 has 254 addresses).
+  const cp = await startControlPlane({ log: progress, serviceClusterIpRange: "10.96.0.0/16" });
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(cp.kubeconfigPath);
   const webhook = await startWebhookProcess(cp.kubeconfigPath, { LOG_LEVEL: "info" });
