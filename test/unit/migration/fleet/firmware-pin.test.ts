@@ -59,6 +59,16 @@ describe("the firmware UUID pin adoption writes (ADR 32)", () => {
     expect(unpinned!.restart).toMatchObject({ restartRequired: true, changes: [{ path: "spec.template.spec.domain.firmware.uuid", restarts: true }] });
   });
 
+  it("GIVEN a VM with no firmware UUID in its spec (KubeVirt < 1.6) THEN nothing is pinned and Preflight refuses it: ours would be added", () => {
+    const member = roleMadeVm();
+    const vm = member.children.find((child) => child.kind === "VirtualMachine") as Json;
+    delete vm.spec.template.spec.domain.firmware;
+    for (const instance of member.instances as Json[]) delete instance.spec?.domain?.firmware;
+    expect(firmwarePinToAdd(member.order, member.children)).toBeUndefined();
+    const [diff] = diffFleet({ orders: [member.order], children: member.children, instances: member.instances, profile: "aap-parity", strategy: "Stage", roleStorageClass: "standard", restartAfterAdoption: true });
+    expect(preflightOutcome([diff!]).refused).toMatchObject([{ name: "vm-a", reason: "RestartPredicted" }]);
+  });
+
   it("GIVEN a hand-edited template (cpu cores) THEN Preflight still predicts the restart against the adopted rendering", () => {
     const member = roleMadeVm();
     const vm = member.children.find((child) => child.kind === "VirtualMachine") as Json;
