@@ -32,6 +32,8 @@ export const Annotations = {
   hub: "cloudkit.openshift.io/hub",
   /** New in this project: on an order, a label selector (Kubernetes syntax) that placement must satisfy. */
   hubSelector: "cloudkit.openshift.io/hub-selector",
+  /** New in this project: on an order, the VM's firmware UUID, pinned (ADR 3; written at adoption, ADR 32). */
+  firmwareUuid: "cloudkit.openshift.io/firmware-uuid",
 } as const;
 
 export const Finalizers = {

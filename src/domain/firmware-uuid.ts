@@ -6,12 +6,21 @@ import { createHash } from "node:crypto";
  */
 const FIRMWARE_UUID_NAMESPACE = "6f1b8a3e-52c4-4d0e-9a57-3c2f0b9e7d41";
 
+/** A UUID as KubeVirt writes one: 8-4-4-4-12 hexadecimal digits. */
+const UUID_SYNTAX = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export function isUuid(value: string): boolean {
+  return UUID_SYNTAX.test(value);
+}
+
 /**
- * A deterministic `firmware.uuid` for a KubeVirt VM: UUIDv5 of the fulfillment order id when the
- * order has one, else of `<namespace>/<name>`. KubeVirt's webhook writes a random one on create
- * when none is given, which a Git-managed VM would then show as drift.
+ * The `firmware.uuid` of a KubeVirt VM: the order's pinned one (`cloudkit.openshift.io/firmware-uuid`,
+ * the identity an adopted VM already has) when it has one, else a deterministic one: UUIDv5 of the
+ * fulfillment order id when the order has one, else of `<namespace>/<name>`. KubeVirt's webhook
+ * writes a random one on create when none is given, which a Git-managed VM would then show as drift.
  */
-export function firmwareUuid(seed: { readonly orderUuid?: string; readonly namespace: string; readonly name: string }): string {
+export function firmwareUuid(seed: { readonly pinnedFirmwareUuid?: string; readonly orderUuid?: string; readonly namespace: string; readonly name: string }): string {
+  if (seed.pinnedFirmwareUuid) return seed.pinnedFirmwareUuid;
   const name = seed.orderUuid ? `order-uuid:${seed.orderUuid}` : `order:${seed.namespace}/${seed.name}`;
   return uuidV5(name, FIRMWARE_UUID_NAMESPACE);
 }

@@ -1,6 +1,7 @@
 import { Annotations, Labels, MANAGED_BY_VALUES, ORDER_KIND, type ManagedBy } from "../api/well-known.ts";
 import { API_VERSION } from "../api/v1alpha1/types.ts";
 import { desiredConfigVersion } from "./config-version.ts";
+import { isUuid } from "./firmware-uuid.ts";
 import { showValue, type FieldError, type Validation } from "./field-error.ts";
 import { checkOrderName, checkOrderNamespace } from "./naming.ts";
 import { tenantNamespace } from "./tenant.ts";
@@ -19,6 +20,11 @@ export interface OrderEnvelope {
   readonly hub?: string;
   /** Its hub selector (`cloudkit.openshift.io/hub-selector`), as written. */
   readonly hubSelector?: string;
+  /**
+   * The VM's firmware UUID, pinned (`cloudkit.openshift.io/firmware-uuid`): rendered instead of the
+   * derived one. Identity, not configuration: not part of the config version.
+   */
+  readonly pinnedFirmwareUuid?: string;
   readonly templateId: string;
   /** `spec.templateParameters` exactly as written (hashed into the config version). */
   readonly templateParameters?: string;
@@ -82,6 +88,15 @@ export function checkOrderEnvelope(document: unknown): EnvelopeCheck {
     });
   }
 
+  const pinnedFirmwareUuid = annotations[Annotations.firmwareUuid];
+  if (pinnedFirmwareUuid !== undefined && !isUuid(pinnedFirmwareUuid)) {
+    errors.push({
+      field: `metadata.annotations[${Annotations.firmwareUuid}]`,
+      value: showValue(pinnedFirmwareUuid),
+      message: "must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. '6a1a4fd5-0c3e-4d8e-8d2e-6b8f1f2b3c4d'): it pins the VM's firmware.uuid",
+    });
+  }
+
   const spec = isObject(document.spec) ? document.spec : undefined;
   if (!spec) errors.push({ field: "spec", message: "is required and must be a mapping with templateID and templateParameters" });
   const templateId = spec ? requiredString(spec, "templateID", "spec.templateID", "it selects the VM template", errors) : undefined;
@@ -111,6 +126,7 @@ export function checkOrderEnvelope(document: unknown): EnvelopeCheck {
       ...(managedBy ? { managedBy: managedBy as ManagedBy } : {}),
       ...(hub ? { hub } : {}),
       ...(hubSelector ? { hubSelector } : {}),
+      ...(pinnedFirmwareUuid ? { pinnedFirmwareUuid } : {}),
       templateId,
       ...(templateParameters !== undefined ? { templateParameters } : {}),
     },

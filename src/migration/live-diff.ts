@@ -19,6 +19,8 @@ export interface LiveDiffOptions {
   /** `--default-storage-class` and CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS, for aap-parity. */
   readonly storageClassFlag?: string;
   readonly storageClassEnv?: string;
+  /** Predict restarts against the rendering the order controller applies after adoption (Preflight). */
+  readonly restartAfterAdoption?: boolean;
 }
 
 export interface LiveDiffResult {
@@ -67,6 +69,7 @@ export async function runLiveDiff(rest: Pick<KubeRestClient, "request">, options
     profile: options.profile,
     strategy: strategy.strategy,
     ...(storageClass.name ? { roleStorageClass: storageClass.name } : {}),
+    ...(options.restartAfterAdoption ? { restartAfterAdoption: true } : {}),
   });
   return {
     orders: diffs,

@@ -2,8 +2,9 @@
 // (test/support/role-fleet.ts), a hand-edited label, a changed Service port and a CPU change that
 // would restart its VM; the real `osac-vm migrate controller` process adopts it to `controller`
 // in batches of 10 with manual approvals, is SIGKILLed mid-batch and resumes, and rolls back
-// batches 3 and 2 on `osac-vm migrate rollback --batch 2`. The order controller does not run:
-// adoption must hold on its own (ADR 0032). The gitops target mode needs the committer (not on
+// batches 3 and 2 on `osac-vm migrate rollback --batch 2`. Adopt pins each order's firmware UUID
+// to its live VM's; rollback removes the pins it wrote. The order controller does not run here:
+// adoption must hold on its own (ADR 0032); fleet-migration-controller.test.ts runs it. The gitops target mode needs the committer (not on
 // main yet) and is not tested here.
 import { execFile } from "node:child_process";
 import * as https from "node:https";
@@ -211,7 +212,11 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     expect([batch(waiting, 1).state, batch(waiting, 2).state, batch(waiting, 3).state]).toEqual(["Verified", "Verified", "AwaitingApproval"]);
     const live = byOrder(await children());
     for (const name of [...batch(waiting, 1).orders, ...batch(waiting, 2).orders]) {
-      expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy]).toBe("controller");
+      const annotations = (await orderOf(name)).metadata.annotations;
+      expect(annotations?.[Annotations.managedBy]).toBe("controller");
+      // The firmware UUID is pinned to the live VM's (KubeVirt's random one), so the controller keeps it.
+      const vm = live.get(name)!.find((object) => object.kind === "VirtualMachine")!;
+      expect(annotations?.[Annotations.firmwareUuid], name).toBe(vm.spec.template.spec.domain.firmware.uuid);
       for (const object of live.get(name)!) {
         expect(ownsFields(object, FIELD_MANAGER), `${name}: ${contentKey(object)} owned by ${FIELD_MANAGER}`).toBe(true);
         expect(contentOf(object), `${name}: ${contentKey(object)}`).toEqual(before.get(name)!.get(contentKey(object)));
@@ -271,7 +276,9 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
       const secret = await rest.request<{ data: Record<string, string> }>("GET", `/api/v1/namespaces/${ns}/secrets/${entry.backupSecret}`);
       const backup = decodeBackup(secret.body.data[BACKUP_KEY]!);
       for (const saved of backup.orders) {
-        expect((await orderOf(saved.order)).metadata.annotations?.[Annotations.managedBy], saved.order).toBe("aap");
+        const annotations = (await orderOf(saved.order)).metadata.annotations;
+        expect(annotations?.[Annotations.managedBy], saved.order).toBe("aap");
+        expect(annotations?.[Annotations.firmwareUuid], `${saved.order}: the pin the migration wrote is gone`).toBeUndefined();
         const objects = live.get(saved.order)!;
         expect(objects.map(contentKey).sort()).toEqual(saved.objects.map(contentKey).sort());
         for (const object of objects) {
@@ -283,7 +290,11 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     }
     const lines = processes.flatMap((process) => process.logLines()).filter((line) => line.msg === "Restored a child from its backup");
     expect(lines.map((line) => `${line.kind}/${line.name}`).sort()).toEqual([`Service/${changedService}`, `VirtualMachine/${changedVm}`]);
-    for (const name of batch(rolledBack, 1).orders) expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy]).toBe("controller");
+    for (const name of batch(rolledBack, 1).orders) {
+      const annotations = (await orderOf(name)).metadata.annotations;
+      expect(annotations?.[Annotations.managedBy]).toBe("controller");
+      expect(annotations?.[Annotations.firmwareUuid], name).toBeDefined();
+    }
   });
 
   it("no VMI was replaced, kubectl get shows phase, batch, adopted and total, and approve/rollback name what they refuse", async () => {

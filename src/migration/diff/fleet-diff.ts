@@ -2,6 +2,7 @@ import { Annotations, Labels, type ManagedBy } from "../../api/well-known.ts";
 import { formatFieldError } from "../../domain/field-error.ts";
 import { validateOrder } from "../../domain/order.ts";
 import { tenantNamespace } from "../../domain/tenant.ts";
+import { firmwarePinToAdd } from "../fleet/firmware-pin.ts";
 import type { LiveObject } from "../live-object.ts";
 import type { RolloutStrategy } from "../restart/rollout-strategy.ts";
 import { expectedChildren, profileFor, type ProfileChoice } from "./expected-children.ts";
@@ -16,6 +17,11 @@ export interface FleetInput {
   readonly strategy: RolloutStrategy;
   /** The class the role resolves for orders without `storage_class` (aap-parity only). */
   readonly roleStorageClass?: string;
+  /**
+   * Predict restarts against what the order controller applies once the order is adopted: the
+   * gitops rendering, with the firmware UUID pin adoption writes (ADR 32). Fleet migration's Preflight.
+   */
+  readonly restartAfterAdoption?: boolean;
 }
 
 /**
@@ -36,6 +42,8 @@ export function diffFleet(input: FleetInput): OrderDiff[] {
     const key = `${childNamespace}/${name}`;
     const profile = profileFor(annotations?.[Annotations.managedBy] as ManagedBy | undefined, input.profile);
     const instance = (instances.get(key) ?? []).find((object) => object.metadata.name === name);
+    const live = childNamespace ? (children.get(key) ?? []) : [];
+    const renderForRestart = input.restartAfterAdoption && validation.value ? () => adoptedRendering(raw, live) : undefined;
     return diffOrder({
       namespace,
       name,
@@ -44,11 +52,20 @@ export function diffFleet(input: FleetInput): OrderDiff[] {
       errors: validation.errors.map(formatFieldError),
       profile,
       render: (chosen) => expectedChildren(validation.value!, chosen, input.roleStorageClass),
-      live: childNamespace ? (children.get(key) ?? []) : [],
+      live,
       ...(instance ? { instance } : {}),
       strategy: input.strategy,
+      ...(renderForRestart ? { renderForRestart } : {}),
     });
   });
+}
+
+/** The gitops rendering of the order as adoption leaves it: with the live VM's firmware UUID pinned. */
+function adoptedRendering(raw: LiveObject, live: readonly LiveObject[]): LiveObject[] {
+  const pin = firmwarePinToAdd(raw, live);
+  const adopted = pin ? { ...raw, metadata: { ...raw.metadata, annotations: { ...raw.metadata.annotations, [Annotations.firmwareUuid]: pin } } } : raw;
+  const order = validateOrder(adopted).value;
+  return order ? expectedChildren(order, "gitops") : [];
 }
 
 function groupByOrder(objects: readonly LiveObject[]): Map<string, LiveObject[]> {

@@ -57,6 +57,8 @@ export interface OrderDiffInput {
   /** The order's VirtualMachineInstance, if one exists. */
   readonly instance?: LiveObject;
   readonly strategy: RolloutStrategy;
+  /** What the restart prediction compares with, when not the profile's rendering (Preflight: what the controller applies after adoption). */
+  readonly renderForRestart?: () => readonly LiveObject[];
 }
 
 /**
@@ -117,7 +119,7 @@ export function diffOrder(input: OrderDiffInput): OrderDiff {
   });
   objects.push(...[...liveByKey.values()].map((object) => extraObject(object)));
 
-  const restart = restartOf(rendered, input.live, input.instance, input.strategy);
+  const restart = restartOf(input.renderForRestart?.() ?? rendered, input.live, input.instance, input.strategy);
   return {
     ...head,
     desiredConfigVersion: order.desiredConfigVersion,

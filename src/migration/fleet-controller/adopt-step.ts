@@ -4,6 +4,7 @@ import { FIELD_MANAGER } from "../../controller/order-reconciler.ts";
 import { objectPath, type KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
+import { firmwarePinToAdd } from "../fleet/firmware-pin.ts";
 import { ownershipBody, ownsFields } from "../fleet/ownership.ts";
 import type { FleetMigration } from "../fleet/types.ts";
 import { readOrderStates } from "./batch-reads.ts";
@@ -21,8 +22,18 @@ export async function setManagedBy(rest: Pick<KubeRestClient, "request">, namesp
   });
 }
 
+/** Pins the order's firmware UUID (merge patch, the migration's own field manager). */
+export async function pinFirmwareUuid(rest: Pick<KubeRestClient, "request">, namespace: string, name: string, uuid: string): Promise<void> {
+  await rest.request("PATCH", `${objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name)}?fieldManager=${MIGRATION_FIELD_MANAGER}`, {
+    body: { metadata: { annotations: { [Annotations.firmwareUuid]: uuid } } },
+    contentType: MERGE,
+    discardBody: true,
+  });
+}
+
 /**
- * Adopt one order. `controller`: server-side apply of each live child's own values by the
+ * Adopt one order. First its firmware UUID is pinned to the live VM's (ADR 32), so what the
+ * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply of each live child's own values by the
  * controller's field manager (ownership, no value changes), then `managed-by: controller` on the
  * order, so the controller finds the fields already its own. `gitops`: the committer commits the
  * order's files, then `managed-by: gitops`. Idempotent: an order already on the target mode whose
@@ -36,9 +47,12 @@ export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, 
   }
   const target = migration.spec.targetMode;
   const mode = state.order.metadata.annotations?.[Annotations.managedBy];
+  const pin = mode === target ? undefined : firmwarePinToAdd(state.order, state.children);
+  if (pin) await pinFirmwareUuid(rest, migration.metadata.namespace, name, pin);
+  const pinned = pin ? { ...state.order, metadata: { ...state.order.metadata, annotations: { ...state.order.metadata.annotations, [Annotations.firmwareUuid]: pin } } } : state.order;
   if (target === "gitops") {
     if (!committer) throw new CommitterUnavailableError();
-    const order = validateOrder(state.order).value;
+    const order = validateOrder(pinned).value;
     if (!order) throw new Error(`order ${name} is invalid; Preflight should have refused it`);
     if (mode !== target) {
       await committer.commitOrders([order], `Adopt ${migration.metadata.namespace}/${name} (FleetMigration ${migration.metadata.name})`);
@@ -53,7 +67,7 @@ export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, 
   if (mode !== target) await setManagedBy(rest, migration.metadata.namespace, name, target);
   const wrote = unowned.length > 0 || mode !== target;
   logger.info(
-    { kind: "VirtualMachine", namespace: migration.metadata.namespace, name, migration: migration.metadata.name, objects: unowned.length, annotated: mode !== target },
+    { kind: "VirtualMachine", namespace: migration.metadata.namespace, name, migration: migration.metadata.name, objects: unowned.length, annotated: mode !== target, firmwarePinned: pin !== undefined },
     wrote ? "Adopted an order" : "Found the order already adopted",
   );
   return wrote;

@@ -16,8 +16,9 @@ export interface PreflightOptions {
 
 /**
  * Preflight: the selected orders still on `aap` whose bucket is below the percentage, compared
- * with their live children by the live parity diff (ADR 0027, aap-parity profile); refused ones
- * are named, the rest are planned into batches in name order.
+ * with their live children by the live parity diff (ADR 0027, aap-parity profile), the restart
+ * predicted against what the order controller applies after adoption (gitops profile, firmware
+ * UUID pinned to the live VM's, ADR 32); refused ones are named, the rest are planned into batches in name order.
  */
 export async function runPreflight(rest: Pick<KubeRestClient, "request">, migration: FleetMigration, options: PreflightOptions): Promise<Extract<StepOutcome, { kind: "preflight" }>> {
   const selection = { namespace: migration.metadata.namespace, labelSelector: selectorText(migration.spec.orderSelector) };
@@ -27,6 +28,7 @@ export async function runPreflight(rest: Pick<KubeRestClient, "request">, migrat
   const result = await runLiveDiff(rest, {
     selection: { ...selection, names: candidates.map((order) => order.metadata.name ?? "") },
     profile: "aap-parity",
+    restartAfterAdoption: true,
     ...(options.rolloutStrategy ? { rolloutStrategy: options.rolloutStrategy } : {}),
     ...(options.storageClassEnv ? { storageClassEnv: options.storageClassEnv } : {}),
   });

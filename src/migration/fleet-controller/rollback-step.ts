@@ -7,6 +7,7 @@ import type { LiveObject } from "../live-object.ts";
 import { objectKey, referenceOf } from "../live-object.ts";
 import { BACKUP_KEY, decodeBackup, type BatchBackup } from "../fleet/backup.ts";
 import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
+import { pinWrittenBy } from "../fleet/firmware-pin.ts";
 import { managedFieldsWithout } from "../fleet/ownership.ts";
 import { restoreAction } from "../fleet/restore.ts";
 import type { FleetMigration } from "../fleet/types.ts";
@@ -25,7 +26,8 @@ export async function readBackup(rest: Pick<KubeRestClient, "request">, namespac
 
 /**
  * Roll back one order: `managed-by: aap` first (the controller lets go and releases its
- * finalizer; we release it too in case no controller runs), the gitops files removed (objects
+ * finalizer; we release it too in case no controller runs), the firmware UUID pin removed if
+ * this migration wrote it, the gitops files removed (objects
  * orphaned), each child that differs from its backup written back (a gone one re-created), then
  * the controller's field ownership given up by rewriting managedFields without its entry (no
  * value is removed). Idempotent. Returns the children restored, by kind/name.
@@ -44,6 +46,8 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
       }
       await setManagedBy(rest, namespace, name, "aap");
     }
+    // The pin goes only if this migration wrote it, and after managed-by: aap (the webhook keeps a pin on a rendered order).
+    if (pinWrittenBy(order, MIGRATION_FIELD_MANAGER)) await unpinFirmwareUuid(rest, namespace, name);
     if (((order.metadata.finalizers as string[] | undefined) ?? []).includes(CONTROLLER_FINALIZER)) {
       const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace, finalizers: [] } };
       await rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${FIELD_MANAGER}-finalizer`, { discardBody: true });
@@ -74,6 +78,14 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
     await releaseOwnership(rest, objectPath(child.apiVersion ?? "", child.kind ?? "", child.metadata.namespace, child.metadata.name ?? ""), child);
   }
   return restored;
+}
+
+async function unpinFirmwareUuid(rest: Pick<KubeRestClient, "request">, namespace: string, name: string): Promise<void> {
+  await rest.request("PATCH", `${objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name)}?fieldManager=${MIGRATION_FIELD_MANAGER}`, {
+    body: { metadata: { annotations: { [Annotations.firmwareUuid]: null } } },
+    contentType: MERGE,
+    discardBody: true,
+  });
 }
 
 async function releaseOwnership(rest: Pick<KubeRestClient, "request">, path: string, object: LiveObject): Promise<void> {

@@ -16,6 +16,7 @@ import {
   unexpectedResource,
   type JsonObject,
 } from "./decision.ts";
+import { checkFirmwarePinOnUpdate } from "./firmware-rules.ts";
 import { checkHubOnCreate, checkHubOnUpdate } from "./hub-rules.ts";
 import { effectiveOf, effectiveParameters, type EffectiveParameters } from "./effective-parameters.ts";
 import { checkQuota } from "./quota-check.ts";
@@ -38,7 +39,8 @@ const PARAMETERS_FIELD = "spec.templateParameters";
  * `templateID`, `image_source` and `storage_class` are immutable, `disk_size` only grows,
  * `managed-by` cannot be removed (moves between modes are allowed, with a warning for the ones that
  * hand children from one owner to another). An order being deleted is always allowed. The hub
- * annotations follow hub-rules.ts: a hub, once set, never changes.
+ * annotations follow hub-rules.ts: a hub, once set, never changes; the firmware UUID pin follows
+ * firmware-rules.ts: once set, it never changes.
  *
  * An order naming a catalog template (`openshift.templates.<namespace>.<name>`, ADR 28) has its
  * parameters checked against that Template. A valid order whose spec is new or changed is then
@@ -133,9 +135,10 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   const oldManagedBy = annotation(old, Annotations.managedBy);
   const newManagedBy = annotation(order, Annotations.managedBy);
   const managedByChanged = newManagedBy !== oldManagedBy;
+  const pinChanged = annotation(order, Annotations.firmwareUuid) !== annotation(old, Annotations.firmwareUuid);
   // The domain check costs most on the largest orders (it decodes and checks every parameter): metadata-only updates skip it.
   const catalog = deps.catalog?.();
-  const result: Validation<AnyOrder> = specChanged || managedByChanged ? validateAnyOrder(order, catalog) : { errors: [], warnings: [] };
+  const result: Validation<AnyOrder> = specChanged || managedByChanged || pinChanged ? validateAnyOrder(order, catalog) : { errors: [], warnings: [] };
   // Name, namespace, apiVersion and kind cannot change; the tenant has its own rule below.
   const errors = result.errors.filter((error) => (error.field.startsWith("spec") ? specChanged : error.field === MANAGED_BY_FIELD && managedByChanged));
   const before = specChanged ? effectiveParameters(old) : {};
@@ -156,6 +159,9 @@ function checkUpdate(order: JsonObject, old: JsonObject, deps: AdmissionDeps): F
   const hub = checkHubOnUpdate(order, old, deps);
   errors.push(...hub.errors);
   warnings.push(...hub.warnings);
+  const pin = checkFirmwarePinOnUpdate(order, old, result.errors);
+  errors.push(...pin.errors);
+  warnings.push(...pin.warnings);
   if (!specChanged || result.value === undefined) return { errors, warnings };
   const previous = validateAnyOrder(old, catalog).value;
   return { errors, warnings, admitted: result.value, ...(previous ? { previous } : {}) };

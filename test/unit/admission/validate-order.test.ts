@@ -338,3 +338,46 @@ describe("validateOrderAdmission: requests it does not check", () => {
     }
   });
 });
+
+describe("validateOrderAdmission: the firmware UUID pin (ADR 3, ADR 32)", () => {
+  const FIRMWARE = "cloudkit.openshift.io/firmware-uuid";
+  const PIN = "0b7e2c41-93f5-4d0a-8e6b-2f1c9d3a7e55";
+  const withAnnotations = (annotations: Json) => order(PINNED, { metadata: { annotations: { [TENANT]: "my-tenant", ...annotations } } });
+
+  it("GIVEN a malformed pin on CREATE THEN it is denied naming the field, the value and what is accepted", () => {
+    const message = messageOf(validateOrderAdmission(review("CREATE", withAnnotations({ [MANAGED_BY]: "controller", [FIRMWARE]: "not-a-uuid" })), deps()));
+    expect(message).toContain(`metadata.annotations[${FIRMWARE}]: must be a UUID (8-4-4-4-12 hexadecimal digits`);
+    expect(message).toContain('(got "not-a-uuid")');
+  });
+
+  it("GIVEN a pin added to an aap order (adoption) THEN it is allowed without warnings", () => {
+    const before = withAnnotations({ [MANAGED_BY]: "aap" });
+    expect(update(before, withAnnotations({ [MANAGED_BY]: "aap", [FIRMWARE]: PIN }))).toStrictEqual({ allowed: true, warnings: [] });
+  });
+
+  it("GIVEN a malformed pin added on UPDATE THEN it is denied by the domain's rule", () => {
+    const before = withAnnotations({ [MANAGED_BY]: "aap" });
+    expect(messageOf(update(before, withAnnotations({ [MANAGED_BY]: "aap", [FIRMWARE]: "1234" })))).toContain(`metadata.annotations[${FIRMWARE}]: must be a UUID`);
+  });
+
+  it("GIVEN a pin added to a controller order THEN it is allowed with a warning that the VM takes it on its next restart", () => {
+    const decision = update(withAnnotations({ [MANAGED_BY]: "controller" }), withAnnotations({ [MANAGED_BY]: "controller", [FIRMWARE]: PIN }));
+    expect(decision.allowed).toBe(true);
+    expect(decision.warnings).toEqual([`metadata.annotations[${FIRMWARE}]: on a 'controller' order: applies at the VM's next restart`]);
+  });
+
+  it("GIVEN a pin changed THEN it is denied: immutable, naming the old value", () => {
+    const before = withAnnotations({ [MANAGED_BY]: "aap", [FIRMWARE]: PIN });
+    const other = "7d3c1f20-1b2a-4c5d-9e8f-0a1b2c3d4e5f";
+    expect(messageOf(update(before, withAnnotations({ [MANAGED_BY]: "aap", [FIRMWARE]: other })))).toBe(
+      `VirtualMachine "vm-x7k2q" is invalid: metadata.annotations[${FIRMWARE}]: is immutable: it pins the VM's firmware identity; it was "${PIN}" (got "${other}")`,
+    );
+  });
+
+  it("GIVEN a pin removed from a controller order THEN it is denied; from an aap order (a rollback) it is allowed", () => {
+    const controller = withAnnotations({ [MANAGED_BY]: "controller", [FIRMWARE]: PIN });
+    expect(messageOf(update(controller, withAnnotations({ [MANAGED_BY]: "controller" })))).toContain(`metadata.annotations[${FIRMWARE}]: cannot be removed while the order is managed by 'controller'`);
+    const aap = withAnnotations({ [MANAGED_BY]: "aap", [FIRMWARE]: PIN });
+    expect(update(aap, withAnnotations({ [MANAGED_BY]: "aap" }))).toStrictEqual({ allowed: true, warnings: [] });
+  });
+});

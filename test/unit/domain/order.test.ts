@@ -108,3 +108,26 @@ describe("validateOrder", () => {
     expect(JSON.stringify(result)).not.toContain("hunter2");
   });
 });
+
+describe("validateOrder: the firmware UUID pin (cloudkit.openshift.io/firmware-uuid)", () => {
+  const PIN = "0B7E2C41-93F5-4D0A-8E6B-2F1C9D3A7E55";
+  const pinned = (value: string) => order({ metadata: { annotations: { "cloudkit.openshift.io/tenant": "my-tenant", "cloudkit.openshift.io/firmware-uuid": value } } });
+
+  it("GIVEN a valid pin THEN the order carries it, and its config version is the unpinned order's", () => {
+    const result = validateOrder(pinned(PIN));
+    expect(result.errors).toEqual([]);
+    expect(result.value?.pinnedFirmwareUuid).toBe(PIN);
+    expect(result.value?.desiredConfigVersion).toBe(validateOrder(order()).value?.desiredConfigVersion);
+  });
+
+  it.each(["", "not-a-uuid", "0b7e2c41-93f5-4d0a-8e6b-2f1c9d3a7e5", "0b7e2c4193f54d0a8e6b2f1c9d3a7e55", " 0b7e2c41-93f5-4d0a-8e6b-2f1c9d3a7e55"])(
+    "GIVEN the pin %j THEN the order is refused naming the field, the value and what is accepted",
+    (value) => {
+      const result = validateOrder(pinned(value));
+      expect(result.value).toBeUndefined();
+      expect(result.errors.map(formatFieldError)).toEqual([
+        `metadata.annotations[cloudkit.openshift.io/firmware-uuid]: must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. '6a1a4fd5-0c3e-4d8e-8d2e-6b8f1f2b3c4d'): it pins the VM's firmware.uuid (got ${JSON.stringify(value)})`,
+      ]);
+    },
+  );
+});

@@ -178,6 +178,16 @@ describe("gitops profile", () => {
     expect((again.find((o) => o.kind === "VirtualMachine") as any).spec.template.spec.domain.firmware.uuid).toBe(uuid);
   });
 
+  it("GIVEN a pinned firmware UUID (cloudkit.openshift.io/firmware-uuid) THEN the VM renders it instead of the derived one, with the same config version", () => {
+    const pin = "0b7e2c41-93f5-4d0a-8e6b-2f1c9d3a7e55";
+    const pinnedOrder = { ...parityOrder, pinnedFirmwareUuid: pin };
+    const pinnedVm = renderOrder(pinnedOrder, { profile: "gitops", allowPlainSecrets: false }).find((o) => o.kind === "VirtualMachine") as any;
+    const [derivedVm] = byKind("VirtualMachine");
+    expect(pinnedVm.spec.template.spec.domain.firmware.uuid).toBe(pin);
+    expect(derivedVm!.spec.template.spec.domain.firmware.uuid).not.toBe(pin);
+    expect(pinnedVm.metadata.annotations["cloudkit.openshift.io/config-version"]).toBe(derivedVm!.metadata.annotations["cloudkit.openshift.io/config-version"]);
+  });
+
   it("THEN the DataVolume is kept after completion", () => {
     expect(byKind("DataVolume")[0]!.metadata.annotations["cdi.kubevirt.io/storage.deleteAfterCompletion"]).toBe("false");
   });
