@@ -6,6 +6,8 @@ import type { Logger } from "../../platform/logger.ts";
 import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
 import { firmwarePinToAdd } from "../fleet/firmware-pin.ts";
 import { ownershipBody, ownsFields } from "../fleet/ownership.ts";
+import { runStrategyConversion } from "../fleet/run-strategy.ts";
+import type { LiveObject } from "../live-object.ts";
 import type { FleetMigration } from "../fleet/types.ts";
 import { readOrderStates } from "./batch-reads.ts";
 
@@ -32,6 +34,18 @@ export async function pinFirmwareUuid(rest: Pick<KubeRestClient, "request">, nam
 }
 
 /**
+ * Converts a role-era VM's `spec.running` into `spec.runStrategy` (one JSON patch, same meaning;
+ * see run-strategy.ts). Returns the child as it is afterwards.
+ */
+async function convertRunning(rest: Pick<KubeRestClient, "request">, child: LiveObject, fieldManager: string): Promise<LiveObject> {
+  const conversion = runStrategyConversion(child);
+  if (!conversion) return child;
+  const path = objectPath(child.apiVersion ?? "", child.kind ?? "", child.metadata.namespace, child.metadata.name ?? "");
+  await rest.request("PATCH", `${path}?fieldManager=${fieldManager}`, { body: conversion.patch, contentType: "application/json-patch+json", discardBody: true });
+  return conversion.converted;
+}
+
+/**
  * Adopt one order. First its firmware UUID is pinned to the live VM's (ADR 32), so what the
  * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply of each live child's own values by the
  * controller's field manager (ownership, no value changes), then `managed-by: controller` on the
@@ -52,6 +66,7 @@ export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, 
   const pinned = pin ? { ...state.order, metadata: { ...state.order.metadata, annotations: { ...state.order.metadata.annotations, [Annotations.firmwareUuid]: pin } } } : state.order;
   if (target === "gitops") {
     if (!committer) throw new CommitterUnavailableError();
+    for (const child of state.children) await convertRunning(rest, child, MIGRATION_FIELD_MANAGER);
     const order = validateOrder(pinned).value;
     if (!order) throw new Error(`order ${name} is invalid; Preflight should have refused it`);
     if (mode !== target) {
@@ -60,8 +75,9 @@ export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, 
     }
     return mode !== target;
   }
-  const unowned = state.children.filter((child) => !ownsFields(child, FIELD_MANAGER));
-  for (const child of unowned) {
+  const unowned = state.children.filter((child) => !ownsFields(child, FIELD_MANAGER) || runStrategyConversion(child));
+  for (const live of unowned) {
+    const child = await convertRunning(rest, live, FIELD_MANAGER);
     await rest.apply(objectPath(child.apiVersion ?? "", child.kind ?? "", child.metadata.namespace, child.metadata.name ?? ""), ownershipBody(child), FIELD_MANAGER, { discardBody: true });
   }
   if (mode !== target) await setManagedBy(rest, migration.metadata.namespace, name, target);
