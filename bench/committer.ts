@@ -18,7 +18,11 @@
  * then `git push` to a fresh repository on the same server; and one order's files (its file and
  * its namespace's) committed and pushed alone, the median of 5.
  *
- * Options: --orders N, --window <duration> (default 1s), --json <file>.
+ * With `--existing N`: the 200/min scenario again, on a repository that already holds N orders
+ * (put in one burst first, not measured), for the issue's "with 10,000 and 100,000 orders already
+ * in the repository"; with the committer's CPU time and peak RSS over the paced part.
+ *
+ * Options: --orders N, --window <duration> (default 1s), --existing N, --json <file>.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -34,7 +38,9 @@ import { gitopsOrder, LoopHarness } from "../test/git/support/loop-harness.ts";
 import { rsaKeyPair, selfSignedCertificate } from "../test/support/sealing.ts";
 import { percentile } from "./support/gitops-measure.ts";
 
-const { values } = parseArgs({ options: { orders: { type: "string", default: "100" }, window: { type: "string", default: "1s" }, json: { type: "string" } } });
+const { values } = parseArgs({ options: { orders: { type: "string", default: "100" }, window: { type: "string", default: "1s" }, existing: { type: "string", default: "0" }, json: { type: "string" } } });
+const EXISTING = Number(values.existing);
+if (!Number.isInteger(EXISTING) || EXISTING < 0) throw new Error(`--existing ${values.existing}: must be a whole number of orders`);
 const ORDERS = Number(values.orders);
 const WINDOW_MS = parseDurationMs(values.window!);
 if (!Number.isInteger(ORDERS) || ORDERS < 2) throw new Error(`--orders ${values.orders}: must be an integer of at least 2`);
@@ -52,6 +58,73 @@ interface ScenarioResult {
 
 const certificate = parseSealingCertificate(selfSignedCertificate(rsaKeyPair(4096).publicKey), "bench", new Date());
 const valueKey = parseValueKey(randomBytes(48), "bench key");
+
+interface FleetResult extends ScenarioResult {
+  existing: number;
+  fillSeconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+/** 200/min on a repository already holding `existing` orders (filled in one burst, not measured). */
+async function scenarioOnFleet(daemon: GitDaemon, existing: number, count: number, intervalMs: number): Promise<FleetResult> {
+  const url = daemon.createRepository(`bench-fleet-${existing}`);
+  const handedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let fleetPushed = 0;
+  let lastPushAt = 0;
+  const harness = LoopHarness.create({
+    url,
+    windowMs: WINDOW_MS!,
+    settleMs: settleMsFor(WINDOW_MS!),
+    maxBackoffMs: 10_000,
+    sealer: new SecretSealer({ certificate, valueKey, reseal: false }),
+    onPushed: (pushed) => {
+      lastPushAt = performance.now();
+      for (const order of pushed.orders) {
+        const at = handedAt.get(order.orderKey);
+        if (at !== undefined) latencies.push(lastPushAt - at);
+        else fleetPushed++;
+      }
+    },
+  });
+  await harness.start();
+  const fillStarted = performance.now();
+  for (let index = 0; index < existing; index++) harness.put(gitopsOrder(`fleet-${String(index).padStart(6, "0")}`, {}, "orders", `tenant-${index % 50}`));
+  await harness.until(`${existing} existing orders pushed`, () => fleetPushed >= existing, 3_600_000);
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  progress(`fleet of ${existing} orders in the repository after ${fillSeconds.toFixed(0)} s (load ${loadavg()[0]!.toFixed(2)})`);
+  const fillCommits = harness.pushes.length;
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
+  for (let index = 0; index < count; index++) {
+    const order = gitopsOrder(`new-${String(index).padStart(5, "0")}`, {}, "orders", `tenant-${index % 50}`);
+    handedAt.set(harness.key(order), performance.now());
+    harness.put(order);
+    await sleep(intervalMs);
+  }
+  await harness.until(`${count} new orders pushed`, () => latencies.length >= count, 300_000);
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  const commits = harness.pushes.length - fillCommits;
+  await harness.stop();
+  fs.rmSync(harness.dataDir, { recursive: true, force: true });
+  const result = {
+    name: `200/min on ${existing} orders`,
+    orders: count,
+    commits,
+    ordersPerSecond: count / ((lastPushAt - startedAt) / 1000),
+    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
+    existing,
+    fillSeconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    peakRssMb: peakRss / 2 ** 20,
+  };
+  progress(`${result.name}: p99 ${result.latencyMs.p99.toFixed(0)} ms, CPU ${result.cpuSeconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB (load ${loadavg()[0]!.toFixed(2)})`);
+  return result;
+}
 
 async function scenario(daemon: GitDaemon, name: string, count: number, intervalMs: number): Promise<ScenarioResult> {
   const repository = `bench-${name.replace(/[^a-z0-9]/g, "")}`;
@@ -149,6 +222,7 @@ async function main(): Promise<void> {
       await scenario(daemon, "200/min", Math.max(2, Math.floor(ORDERS / 2)), 300),
     ];
     const floorResult = floor(daemon, "bench-burst");
+    const fleet = EXISTING > 0 ? await scenarioOnFleet(daemon, EXISTING, Math.max(2, Math.floor(ORDERS / 2)), 300) : undefined;
     const lines = [
       `## Committer: ${ORDERS} orders, ${values.window} batch window, sealed, git daemon (load ${loadavg().map((value) => value.toFixed(2)).join(" ")})`,
       "",
@@ -164,9 +238,19 @@ async function main(): Promise<void> {
       "",
       `The burst's create → push p99 is ${(results[0]!.latencyMs.p99 / (floorResult.allCommitMs + floorResult.allPushMs)).toFixed(1)}× the floor's commit + push of the same files; ` +
         `at 200/min, p99 is ${(results[2]!.latencyMs.p99 / floorResult.oneOrderMs).toFixed(1)}× one order's plain commit + push.`,
+      ...(fleet
+        ? [
+            "",
+            `### 200/min with ${fleet.existing} orders already in the repository (filled in ${fleet.fillSeconds.toFixed(0)} s, not measured)`,
+            "",
+            "| orders added | commits | create → push p50 | p99 | max | committer CPU over the paced part | peak RSS of the process |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            `| ${fleet.orders} | ${fleet.commits} | ${ms(fleet.latencyMs.p50)} | ${ms(fleet.latencyMs.p99)} | ${ms(fleet.latencyMs.max)} | ${fleet.cpuSeconds.toFixed(1)} s | ${fleet.peakRssMb.toFixed(0)} MB |`,
+          ]
+        : []),
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
-    if (values.json) fs.writeFileSync(values.json, JSON.stringify({ orders: ORDERS, windowMs: WINDOW_MS, results, floor: floorResult }, null, 2));
+    if (values.json) fs.writeFileSync(values.json, JSON.stringify({ orders: ORDERS, windowMs: WINDOW_MS, results, floor: floorResult, fleet }, null, 2));
   } finally {
     await daemon.stop();
   }
