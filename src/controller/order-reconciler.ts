@@ -21,7 +21,7 @@ import { nextDeletionStep } from "./plan/deletion-plan.ts";
 import { translateKeyedVersions } from "./status/keyed-versions.ts";
 import { CONDITION_TYPES } from "./status/order-status.ts";
 import { computeOrderStatus, statusEqual, toDatabaseRow, type BlockedChange, type OrderFacts, type OrderStatus } from "./status/index.ts";
-import { hubUnreachableStatus, HubReachableReasons, withHubReachable } from "./hubs/hub-order-status.ts";
+import { HUB_REACHABLE_CONDITION, hubUnreachableStatus, HubReachableReasons, withHubReachable } from "./hubs/hub-order-status.ts";
 import type { HubTarget } from "./hubs/hub-watch-sets.ts";
 
 export const FIELD_MANAGER = "osac-vm-controller";
@@ -242,7 +242,7 @@ export class OrderReconciler {
     const reason = target.reason === "HubNotRegistered" ? HubReachableReasons.hubNotRegistered : HubReachableReasons.hubUnreachable;
     const status = hubUnreachableStatus(previous, { status: "False", reason, message: target.message }, raw.metadata.generation ?? 1, observedAt);
     if (statusEqual(previous, status)) return;
-    const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status };
+    const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status: withOwnConditions(status) };
     await this.deps.rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER, DISCARD);
   }
 
@@ -290,10 +290,7 @@ export class OrderReconciler {
     // the one the write produced, so the write's own watch event finds the row already written.
     let resourceVersion = raw.metadata.resourceVersion ?? "";
     if (!statusEqual(previous, status)) {
-      // Only our own conditions are applied: the conditions are a map keyed by type, and another
-      // writer's (the committer's Committed) stays that writer's, never applied back stale.
-      const own = (status.conditions ?? []).filter((condition) => (CONDITION_TYPES as readonly string[]).includes(condition.type));
-      const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status: { ...status, conditions: own } };
+      const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace }, status: withOwnConditions(status) };
       const answer = await this.deps.rest.apply<RawObject | undefined>(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name, "status"), body, FIELD_MANAGER);
       resourceVersion = answer.body?.metadata?.resourceVersion ?? resourceVersion;
     }
@@ -307,4 +304,15 @@ export class OrderReconciler {
       );
     }
   }
+}
+
+/** The condition types the controller writes: its own status conditions and, for orders on a hub, HubReachable. */
+const OWN_CONDITION_TYPES: readonly string[] = [...CONDITION_TYPES, HUB_REACHABLE_CONDITION];
+
+/**
+ * The status with only the controller's own conditions: the conditions are a map keyed by type,
+ * and another writer's (the committer's Committed) stays that writer's, never applied back stale.
+ */
+function withOwnConditions(status: OrderStatus): OrderStatus {
+  return { ...status, conditions: (status.conditions ?? []).filter((condition) => OWN_CONDITION_TYPES.includes(condition.type)) };
 }

@@ -25,6 +25,7 @@ import { CHART_DIR, OPTION_SETS, ensureHelm, find, helm, plainEnv, render, rende
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
 import { adminKubeConfig, createNamespace, deleteNamespaceNoWait, eventually, rawRequest, ResourceMapper, serverSideApply, uniqueName, type KubeObject } from "./support/kube.ts";
 import { startWebhookProcess, wireConversion, type WebhookProcess } from "./support/webhook-process.ts";
+import { QUOTA_WATCHES } from "../../src/webhook/quota/watched-quotas.ts";
 
 const ctx = inject("e2e");
 const admin = adminKubeConfig(ctx);
@@ -275,13 +276,18 @@ describe("the chart's RBAC and webhook registration run the product end to end",
     expect(JSON.parse((await rawRequest(admin, "GET", `/api/v1/namespaces/${tenantNs}`)).body).status.phase).toBe("Active");
   });
 
-  it("GIVEN the webhook's token THEN it may list and watch StorageClasses and nothing else", async () => {
+  it("GIVEN the webhook's token THEN it may list and watch StorageClasses, Templates and what quota at admission counts, and nothing else", async () => {
     expect(await statusWith(webhookKc, "GET", "/apis/storage.k8s.io/v1/storageclasses")).toBe(200);
+    // Quota at admission (ADR 29): ResourceQuotas, KubeVirt VMs, DataVolumes and orders, listed cluster-wide.
+    for (const path of Object.values(QUOTA_WATCHES)) expect(await statusWith(webhookKc, "GET", path), path).toBe(200);
+    expect(await statusWith(webhookKc, "GET", `/api/v1/namespaces/${RELEASE_NS}/resourcequotas/x`)).toBe(403);
+    // Templates (ADR 28): authorized, and not served by this plain API server (404, not 403).
+    expect(await statusWith(webhookKc, "GET", "/apis/template.openshift.io/v1/namespaces/openshift/templates")).toBe(404);
     expect(await statusWith(webhookKc, "GET", "/apis/storage.k8s.io/v1/storageclasses/standard")).toBe(403);
     expect(await statusWith(webhookKc, "DELETE", "/apis/storage.k8s.io/v1/storageclasses/standard")).toBe(403);
     expect(await statusWith(webhookKc, "GET", "/api/v1/secrets")).toBe(403);
     expect(await statusWith(webhookKc, "GET", `/api/v1/namespaces/${RELEASE_NS}/secrets`)).toBe(403);
-    expect(await statusWith(webhookKc, "GET", "/apis/cloudkit.openshift.io/v1alpha1/virtualmachines")).toBe(403);
+    expect(await statusWith(webhookKc, "DELETE", `/apis/cloudkit.openshift.io/v1alpha1/namespaces/${ordersNs}/virtualmachines/vm-chart-valid`)).toBe(403);
     expect(await statusWith(webhookKc, "GET", `/apis/coordination.k8s.io/v1/namespaces/${RELEASE_NS}/leases/osac-vm-controller`)).toBe(403);
   });
 
