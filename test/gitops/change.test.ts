@@ -99,7 +99,19 @@ describe("GIVEN two gitops orders and their rendered children, synced by Argo CD
     await apps.refresh(ordersApp);
     await apps.refresh(rendered);
     await apps.waitSynced(ordersApp, { revision: commit });
-    const app = await apps.waitSynced(rendered, { revision: commit });
+    // The sync operation of this commit that applied objects, read as soon as it finished: a later
+    // self-heal operation with nothing to do ("no more tasks") replaces operationState.
+    const app = await apps.waitFor(
+      rendered,
+      `the sync of ${commit.slice(0, 10)} that applied objects`,
+      (candidate) => {
+        const operation = candidate.status?.operationState;
+        return operation?.phase === "Succeeded" && operation.syncResult?.revision === commit && (operation.syncResult.resources?.length ?? 0) > 0;
+      },
+      90_000,
+      100,
+    );
+    await apps.waitSynced(rendered, { revision: commit });
 
     const applied = (app.status?.operationState?.syncResult?.resources ?? []).map((r) => objectKey(r.kind, r.namespace || undefined, r.name)).sort();
     expect(applied, describeApplication(app)).toEqual(
