@@ -11,9 +11,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { startSealedSecretsController, type SealedSecretsController } from "../../scripts/cluster/sealed-secrets.ts";
+import { openStatusStore, type StatusStore } from "../../src/platform/database/index.ts";
+import { connectionUrl, createPostgresServer, destroyServerSync, type PostgresServerInfo } from "../db/support/postgres-server.ts";
 import { tenantNamespace } from "../../src/domain/tenant.ts";
 import { startControllerProcess, type ControllerProcess } from "../e2e/support/controller-process.ts";
-import { adminKubeConfig, createNamespace, rawRequest, uniqueName, type KubeObject } from "../e2e/support/kube.ts";
+import { adminKubeConfig, createNamespace, eventually, rawRequest, uniqueName, type KubeObject } from "../e2e/support/kube.ts";
 import { sshEd25519Key } from "../support/sealing.ts";
 import { ArgoApplications, describeApplication, exampleApplication } from "./support/argocd-app.ts";
 import { gitopsOrder } from "./support/fixture.ts";
@@ -41,6 +43,9 @@ let seed: string;
 let sealedSecrets: SealedSecretsController;
 let committer: ControllerProcess;
 let controller: ControllerProcess;
+/** The controller's database: a real PostgreSQL, read by the test as fulfillment-service would. */
+let pg: PostgresServerInfo;
+let store: StatusStore;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,10 +130,13 @@ beforeAll(async () => {
       "--argocd-namespace", "argocd",
     ],
   });
+  pg = await createPostgresServer();
+  store = await openStatusStore({ databaseUrl: connectionUrl(pg), postgres: { connectionTimeoutMs: 2_000, queryTimeoutMs: 5_000 } });
   controller = await startControllerProcess({
     kubeconfigPath: ctx.cluster.kubeconfigPath,
     leaseNamespace,
     identity: "controller-0",
+    databaseUrl: connectionUrl(pg),
     logLevel: "info",
     extraArgs: ["--order-namespaces", ordersNamespace, "--tenant-namespaces", tenantNs, "--config-version-key-file", keyFile],
   });
@@ -142,6 +150,8 @@ afterAll(async () => {
   acceptPushes();
   await committer?.stop();
   await controller?.stop();
+  await store?.close().catch(() => {});
+  if (pg) destroyServerSync(pg);
   await sealedSecrets?.stop();
   if (appName) await apps.delete(appName);
   repo?.dispose();
@@ -221,6 +231,12 @@ describe("GIVEN the committer, the Git server, Argo CD and the sealed-secrets co
     );
     expect(committedOf(order)?.message).toBe(`Pushed commit ${first.commit} with config version ${first.configVersion}`);
     expect(order.status?.desiredConfigVersion).toBe(first.configVersion);
+    // The database row matches the order: state, power, addresses and both config versions.
+    await eventually(async () => {
+      const row = await store.getVmState(String(order.metadata.uid));
+      expect(row).toMatchObject({ namespace: ordersNamespace, name: "with-user-data", state: "READY", powerStatus: "POWERED_ON", desiredConfigVersion: first.configVersion, reconciledConfigVersion: first.configVersion });
+      expect(row!.ipAddresses).toContain("192.0.2.11");
+    }, 30_000, 250);
   });
 
   it("WHEN an order is deleted while the Git server refuses pushes THEN its finalizer holds until the removal commit is pushed and Argo CD pruned its VM", async () => {
