@@ -67,12 +67,12 @@ interface FleetResult extends ScenarioResult {
 }
 
 /** 200/min on a repository already holding `existing` orders (filled in one burst, not measured). */
-async function scenarioOnFleet(daemon: GitDaemon, existing: number, count: number, intervalMs: number): Promise<FleetResult> {
-  const url = daemon.createRepository(`bench-fleet-${existing}`);
-  const handedAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let fleetPushed = 0;
-  let lastPushAt = 0;
+/**
+ * The commit loop as `osac-vm committer` wires it, timing each order from the moment it is handed
+ * over (recorded in `handedAt`) to the push that carries it; orders not handed over are counted apart.
+ */
+function timedHarness(url: string) {
+  const timing = { handedAt: new Map<string, number>(), latencies: [] as number[], untimedPushed: 0, lastPushAt: 0 };
   const harness = LoopHarness.create({
     url,
     windowMs: WINDOW_MS!,
@@ -80,18 +80,24 @@ async function scenarioOnFleet(daemon: GitDaemon, existing: number, count: numbe
     maxBackoffMs: 10_000,
     sealer: new SecretSealer({ certificate, valueKey, reseal: false }),
     onPushed: (pushed) => {
-      lastPushAt = performance.now();
+      timing.lastPushAt = performance.now();
       for (const order of pushed.orders) {
-        const at = handedAt.get(order.orderKey);
-        if (at !== undefined) latencies.push(lastPushAt - at);
-        else fleetPushed++;
+        const at = timing.handedAt.get(order.orderKey);
+        if (at !== undefined) timing.latencies.push(timing.lastPushAt - at);
+        else timing.untimedPushed++;
       }
     },
   });
+  return { harness, timing };
+}
+
+async function scenarioOnFleet(daemon: GitDaemon, existing: number, count: number, intervalMs: number): Promise<FleetResult> {
+  const { harness, timing } = timedHarness(daemon.createRepository(`bench-fleet-${existing}`));
+  const { handedAt, latencies } = timing;
   await harness.start();
   const fillStarted = performance.now();
   for (let index = 0; index < existing; index++) harness.put(gitopsOrder(`fleet-${String(index).padStart(6, "0")}`, {}, "orders", `tenant-${index % 50}`));
-  await harness.until(`${existing} existing orders pushed`, () => fleetPushed >= existing, 3_600_000);
+  await harness.until(`${existing} existing orders pushed`, () => timing.untimedPushed >= existing, 3_600_000);
   const fillSeconds = (performance.now() - fillStarted) / 1000;
   progress(`fleet of ${existing} orders in the repository after ${fillSeconds.toFixed(0)} s (load ${loadavg()[0]!.toFixed(2)})`);
   const fillCommits = harness.pushes.length;
@@ -115,7 +121,7 @@ async function scenarioOnFleet(daemon: GitDaemon, existing: number, count: numbe
     name: `200/min on ${existing} orders`,
     orders: count,
     commits,
-    ordersPerSecond: count / ((lastPushAt - startedAt) / 1000),
+    ordersPerSecond: count / ((timing.lastPushAt - startedAt) / 1000),
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
     existing,
     fillSeconds,
@@ -127,25 +133,8 @@ async function scenarioOnFleet(daemon: GitDaemon, existing: number, count: numbe
 }
 
 async function scenario(daemon: GitDaemon, name: string, count: number, intervalMs: number): Promise<ScenarioResult> {
-  const repository = `bench-${name.replace(/[^a-z0-9]/g, "")}`;
-  const url = daemon.createRepository(repository);
-  const handedAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let lastPushAt = 0;
-  const harness = LoopHarness.create({
-    url,
-    windowMs: WINDOW_MS!,
-    settleMs: settleMsFor(WINDOW_MS!),
-    maxBackoffMs: 10_000,
-    sealer: new SecretSealer({ certificate, valueKey, reseal: false }),
-    onPushed: (pushed) => {
-      lastPushAt = performance.now();
-      for (const order of pushed.orders) {
-        const at = handedAt.get(order.orderKey);
-        if (at !== undefined) latencies.push(lastPushAt - at);
-      }
-    },
-  });
+  const { harness, timing } = timedHarness(daemon.createRepository(`bench-${name.replace(/[^a-z0-9]/g, "")}`));
+  const { handedAt, latencies } = timing;
   await harness.start();
   const orders = Array.from({ length: count }, (_, index) => gitopsOrder(`vm-${String(index).padStart(5, "0")}`, {}, "orders", `tenant-${index % 5}`));
   const startedAt = performance.now();
@@ -162,7 +151,7 @@ async function scenario(daemon: GitDaemon, name: string, count: number, interval
     name,
     orders: count,
     commits,
-    ordersPerSecond: count / ((lastPushAt - startedAt) / 1000),
+    ordersPerSecond: count / ((timing.lastPushAt - startedAt) / 1000),
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
   };
   progress(`${name}: ${count} orders in ${commits} commit(s), p99 ${result.latencyMs.p99.toFixed(0)} ms (load ${loadavg()[0]!.toFixed(2)})`);
