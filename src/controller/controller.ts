@@ -16,7 +16,7 @@ import type { ControllerConfig } from "./config.ts";
 import { DatabaseSink } from "./database-sink.ts";
 import { ControllerMetrics } from "./metrics.ts";
 import { OrderReconciler } from "./order-reconciler.ts";
-import { LeaderElector } from "./runtime/leader-election.ts";
+import { startLeadership } from "./runtime/leadership.ts";
 import { WorkQueue } from "./runtime/work-queue.ts";
 
 export interface RunningController {
@@ -125,30 +125,8 @@ export async function startController(
 
   await Promise.all([cache.start(), hubRegistry?.start()]);
   await hubWatchSets?.refresh();
-  const elector = config.leaderElection.enabled
-    ? new LeaderElector({
-        kubeConfig: access.kubeConfig,
-        namespace: config.leaderElection.namespace,
-        name: config.leaderElection.name,
-        identity: config.leaderElection.identity,
-        logger,
-        onStartedLeading: () => {
-          metrics.leader.set(1);
-          logger.info({ identity: config.leaderElection.identity }, "Started leading");
-          startQueue();
-        },
-        onStoppedLeading: () => {
-          metrics.leader.set(0);
-          logger.info({ identity: config.leaderElection.identity }, "Stopped leading");
-          void stopQueue();
-        },
-      })
-    : undefined;
-  if (elector) elector.start();
-  else {
-    metrics.leader.set(1);
-    startQueue();
-  }
+  // The controller's queue stops in the background: the Lease is released without waiting for it.
+  const leadership = startLeadership(config.leaderElection, access.kubeConfig, logger, metrics.leader, { start: startQueue, stop: () => void stopQueue() });
 
   const ticker = setInterval(() => {
     metrics.queueDepth.set(queue?.depth ?? 0);
@@ -174,13 +152,13 @@ export async function startController(
 
   return {
     metricsPort,
-    isLeader: () => (elector ? elector.isLeader : true),
+    isLeader: () => leadership.isLeader,
     close: async () => {
       closing = true;
       clearInterval(ticker);
       clearInterval(resync);
       await stopQueue();
-      await elector?.stop();
+      await leadership.stop();
       await cache.stop();
       await hubWatchSets?.stop();
       await hubRegistry?.stop();

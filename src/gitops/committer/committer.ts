@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Annotations, Labels } from "../../api/well-known.ts";
 import type { RawObject } from "../../controller/cache/raw-object.ts";
-import { LeaderElector } from "../../controller/runtime/leader-election.ts";
+import { startLeadership } from "../../controller/runtime/leadership.ts";
 import { detectClusterAccess } from "../../platform/kube/cluster-access.ts";
 import { KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -156,33 +156,18 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
 
   await orders.start();
   await refresher?.start();
-  const onStarted = () => {
-    leading = true;
-    metrics.leader.set(1);
-    logger.info({ identity: config.leaderElection.identity }, "Started leading");
-    void startTerm().catch(() => {
-      // Logged in startTerm; the elector keeps the lease, and the next term starts on a restart.
-    });
-  };
-  const onStopped = async () => {
-    leading = false;
-    metrics.leader.set(0);
-    logger.info({ identity: config.leaderElection.identity }, "Stopped leading");
-    await stopTerm();
-  };
-  const elector = config.leaderElection.enabled
-    ? new LeaderElector({
-        kubeConfig: access.kubeConfig,
-        namespace: config.leaderElection.namespace,
-        name: config.leaderElection.name,
-        identity: config.leaderElection.identity,
-        logger,
-        onStartedLeading: onStarted,
-        onStoppedLeading: onStopped,
-      })
-    : undefined;
-  if (elector) elector.start();
-  else onStarted();
+  const leadership = startLeadership(config.leaderElection, access.kubeConfig, logger, metrics.leader, {
+    start: () => {
+      leading = true;
+      void startTerm().catch(() => {
+        // Logged in startTerm; the elector keeps the lease, and the next term starts on a restart.
+      });
+    },
+    stop: async () => {
+      leading = false;
+      await stopTerm();
+    },
+  });
 
   const ticker = setInterval(() => {
     metrics.orders.set(orders.size);
@@ -204,8 +189,7 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
     close: async () => {
       closing = true;
       clearInterval(ticker);
-      if (elector) await elector.stop();
-      else await onStopped();
+      await leadership.stop();
       await refresher?.stop();
       await orders.stop();
       blobs.close();

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { LeaderElector } from "../../controller/runtime/leader-election.ts";
+import { startLeadership } from "../../controller/runtime/leadership.ts";
 import { WorkQueue } from "../../controller/runtime/work-queue.ts";
 import type { SqlSession } from "../../platform/database/sql-session.ts";
 import { detectClusterAccess } from "../../platform/kube/cluster-access.ts";
@@ -176,30 +176,7 @@ export async function startSsvirtController(config: SsvirtControllerConfig, env:
 
   await caches.start();
   await preparing;
-  const elector = config.leaderElection.enabled
-    ? new LeaderElector({
-        kubeConfig: access.kubeConfig,
-        namespace: config.leaderElection.namespace,
-        name: config.leaderElection.name,
-        identity: config.leaderElection.identity,
-        logger,
-        onStartedLeading: () => {
-          metrics.leader.set(1);
-          logger.info({ identity: config.leaderElection.identity }, "Started leading");
-          startLeading();
-        },
-        onStoppedLeading: async () => {
-          metrics.leader.set(0);
-          logger.info({ identity: config.leaderElection.identity }, "Stopped leading");
-          await stopLeading();
-        },
-      })
-    : undefined;
-  if (elector) elector.start();
-  else {
-    metrics.leader.set(1);
-    startLeading();
-  }
+  const leadership = startLeadership(config.leaderElection, access.kubeConfig, logger, metrics.leader, { start: startLeading, stop: stopLeading });
 
   const ticker = setInterval(() => {
     metrics.queueDepth.set({ queue: "vdc" }, vdcQueue?.depth ?? 0);
@@ -223,13 +200,12 @@ export async function startSsvirtController(config: SsvirtControllerConfig, env:
 
   return {
     metricsPort,
-    isLeader: () => (elector ? elector.isLeader : true),
+    isLeader: () => leadership.isLeader,
     close: async () => {
       closing = true;
       clearInterval(ticker);
       clearInterval(resync);
-      if (elector) await elector.stop();
-      else await stopLeading();
+      await leadership.stop();
       gate.stop();
       await caches.stop();
       await events.close();
