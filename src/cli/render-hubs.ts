@@ -7,10 +7,10 @@ import type { ArgoCdSettings } from "../render/hubs/argocd-objects.ts";
 import { renderHubsTree, type RenderHubsTreeResult } from "../render/hubs/render-hubs-tree.ts";
 import type { RenderOptions } from "../render/profile.ts";
 import type { RemovalPolicy } from "../render/tree/removal-guard.ts";
-import { OutputNotWritableError } from "../render/tree/write-targets.ts";
 import { UsageError } from "./arguments.ts";
 import { refusalMessage, waivedMessage } from "./removal-options.ts";
-import { certificateChangedMessage, sealingSummary } from "./sealing-options.ts";
+import { sealingSummary } from "./sealing-options.ts";
+import { inputErrors, renderFailure } from "./render-outcome.ts";
 import { ExitCode, progressReporter, type Terminal } from "./terminal.ts";
 
 /** `render --hubs` and its Argo CD options (docs/adr/0030-per-hub-output.md). */
@@ -138,24 +138,10 @@ export async function runRenderHubs(request: RenderHubsRequest, terminal: Termin
       onProgress: progressReporter(terminal, command),
     });
   } catch (error) {
-    const refusal = certificateChangedMessage(error);
-    if (refusal) {
-      terminal.stderr.write(`${command}: ${refusal.replace("--seal-with's certificate", "the hub's certificate")}; nothing was written to ${request.outDir}\n`);
-      return ExitCode.invalid;
-    }
-    const reason =
-      error instanceof OutputNotWritableError
-        ? `${error.message}; nothing was written`
-        : `${request.check ? "cannot check" : "cannot update"} ${request.outDir}: ${(error as Error).message}`;
-    terminal.stderr.write(`${command}: ${reason}\n`);
-    return ExitCode.failure;
+    return renderFailure(command, error, request, terminal, "the hub's certificate");
   }
-  for (const warning of result.warnings) terminal.stderr.write(`warning: ${warning}\n`);
-  if (result.errors.length > 0) {
-    for (const error of result.errors) terminal.stderr.write(`${error}\n`);
-    terminal.stderr.write(`${command}: ${result.errors.length} error(s); nothing was written to ${request.outDir}\n`);
-    return ExitCode.invalid;
-  }
+  const failed = inputErrors(command, result, request.outDir, terminal);
+  if (failed !== undefined) return failed;
   const removals = result.removals!;
   const tree = result.removalTree ? join(request.outDir, result.removalTree) : request.outDir;
   if (!removals.allowed) {

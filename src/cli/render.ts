@@ -3,11 +3,11 @@ import type { RenderOptions } from "../render/profile.ts";
 import { renderTree, type RenderTreeResult } from "../render/render-tree.ts";
 import type { RemovalPolicy } from "../render/tree/removal-guard.ts";
 import type { SyncReport } from "../render/tree/sync.ts";
-import { OutputNotWritableError } from "../render/tree/write-targets.ts";
 import { parseCommandLine, UsageError } from "./arguments.ts";
 import { REMOVAL_OPTIONS, REMOVAL_USAGE, refusalMessage, toRemovalPolicy, waivedMessage } from "./removal-options.ts";
 import { RENDER_POLICY_OPTIONS, RENDER_POLICY_USAGE, toRenderPolicy } from "./render-options.ts";
-import { certificateChangedMessage, sealingSummary } from "./sealing-options.ts";
+import { sealingSummary } from "./sealing-options.ts";
+import { inputErrors, renderFailure } from "./render-outcome.ts";
 import type { SecretSealer } from "../gitops/sealing/index.ts";
 import { ExitCode, progressReporter, type Terminal } from "./terminal.ts";
 import { checkWithoutHubs, hubSealingValues, hubsRequestParts, RENDER_HUBS_OPTIONS, RENDER_HUBS_USAGE, runRenderHubs, type RenderHubsRequest } from "./render-hubs.ts";
@@ -90,24 +90,10 @@ export async function runRender(args: string[], terminal: Terminal): Promise<num
       onProgress: progressReporter(terminal, command),
     });
   } catch (error) {
-    const refusal = certificateChangedMessage(error);
-    if (refusal) {
-      terminal.stderr.write(`${command}: ${refusal}; nothing was written to ${request.outDir}\n`);
-      return ExitCode.invalid;
-    }
-    const reason =
-      error instanceof OutputNotWritableError
-        ? `${error.message}; nothing was written`
-        : `${request.check ? "cannot check" : "cannot update"} ${request.outDir}: ${(error as Error).message}`;
-    terminal.stderr.write(`${command}: ${reason}\n`);
-    return ExitCode.failure;
+    return renderFailure(command, error, request, terminal);
   }
-  for (const warning of result.warnings) terminal.stderr.write(`warning: ${warning}\n`);
-  if (result.errors.length > 0) {
-    for (const error of result.errors) terminal.stderr.write(`${error}\n`);
-    terminal.stderr.write(`${command}: ${result.errors.length} error(s); nothing was written to ${request.outDir}\n`);
-    return ExitCode.invalid;
-  }
+  const failed = inputErrors(command, result, request.outDir, terminal);
+  if (failed !== undefined) return failed;
   const removals = result.removals!;
   if (!removals.allowed) {
     terminal.stderr.write(`${refusalMessage(command, removals, request.outDir)}\n`);
