@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import { z } from "zod";
+import { processSettingsInput, processSettingsShape, type ProcessSettingsFlags } from "./runtime/process-settings.ts";
 
 const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const namespaceList = z.array(z.string().max(63, "must be at most 63 characters").regex(NAMESPACE_NAME, "must be a namespace name (DNS-1123 label)")).min(1, "must name at least one namespace");
@@ -18,15 +18,8 @@ export const ControllerConfigSchema = z
     kubeconfig: z.string().min(1).optional(),
     databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
     dataDir: z.string().min(1),
-    metricsPort: z.coerce.number().int().min(0, "must be 0 (any free port) to 65535").max(65535),
-    bindAddress: z.string().min(1),
+    ...processSettingsShape,
     concurrency: z.coerce.number().int().min(1).max(64),
-    leaderElection: z.object({
-      enabled: z.boolean(),
-      namespace: z.string().min(1),
-      name: z.string().min(1),
-      identity: z.string().min(1),
-    }),
     scope: WatchScopeSchema.optional(),
     resyncIntervalMs: z.number().int().positive(),
     configVersionKeyFile: z.string().min(1).optional(),
@@ -36,23 +29,17 @@ export const ControllerConfigSchema = z
       secretsNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a namespace name").max(63),
       probeIntervalMs: z.number().int().min(1_000, "must be at least 1 second").max(3_600_000, "must be at most 1 hour"),
     }),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict();
 
 export type ControllerConfig = z.infer<typeof ControllerConfigSchema>;
 
-export interface ControllerFlags {
+export interface ControllerFlags extends ProcessSettingsFlags {
   kubeconfig?: string;
   "data-dir"?: string;
-  "metrics-port"?: string;
-  "bind-address"?: string;
   concurrency?: string;
-  "leader-elect"?: boolean;
-  "leader-election-namespace"?: string;
   "order-namespaces"?: string;
   "tenant-namespaces"?: string;
-  "log-level"?: string;
   "config-version-key-file"?: string;
   "hub-secrets-namespace"?: string;
   "hub-probe-interval-seconds"?: string;
@@ -73,15 +60,8 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     dataDir: flags["data-dir"] ?? ".data",
-    metricsPort: flags["metrics-port"] ?? "8080",
-    bindAddress: flags["bind-address"] ?? "0.0.0.0",
+    ...processSettingsInput(flags, env, { leaseName: "osac-vm-controller", metricsPort: "8080" }),
     concurrency: flags.concurrency ?? "8",
-    leaderElection: {
-      enabled: flags["leader-elect"] ?? true,
-      namespace: flags["leader-election-namespace"] ?? env.POD_NAMESPACE ?? "default",
-      name: "osac-vm-controller",
-      identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    },
     // Both or neither: a half scope would need cluster-wide access after all.
     ...(orderNamespaces || tenantNamespaces ? { scope: { orderNamespaces: orderNamespaces ?? [], tenantNamespaces: tenantNamespaces ?? [] } } : {}),
     resyncIntervalMs: 300_000,
@@ -91,7 +71,6 @@ export function parseControllerConfig(flags: ControllerFlags, env: Readonly<Reco
       secretsNamespace: flags["hub-secrets-namespace"] ?? env.OSAC_VM_HUB_SECRETS_NAMESPACE ?? env.POD_NAMESPACE ?? "osac-vm-gitops",
       probeIntervalMs: flags["hub-probe-interval-seconds"] === undefined ? 30_000 : Math.round(Number(flags["hub-probe-interval-seconds"]) * 1000),
     },
-    logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }
 

@@ -1,6 +1,6 @@
-import { hostname } from "node:os";
 import { z } from "zod";
 import { WatchScopeSchema } from "../../controller/config.ts";
+import { processSettingsInput, processSettingsShape, type ProcessSettingsFlags } from "../../controller/runtime/process-settings.ts";
 import { credentialsInUrl } from "../git/redact.ts";
 
 /** `500ms`, `1s`, `1.5s`, `2m`: a duration in milliseconds, or undefined when unreadable. */
@@ -45,12 +45,9 @@ export const CommitterConfigSchema = z
     }),
     argoCd: z.object({ refresh: z.enum(["normal", "hard", "none"]), namespace: z.string().min(1).optional() }),
     concurrency: z.coerce.number().int().min(1).max(64),
-    metricsPort: z.coerce.number().int().min(0, "must be 0 (any free port) to 65535").max(65535),
-    bindAddress: z.string().min(1),
-    leaderElection: z.object({ enabled: z.boolean(), namespace: z.string().min(1), name: z.string().min(1), identity: z.string().min(1) }),
+    ...processSettingsShape,
     networkTimeoutMs: z.number().int().positive(),
     remoteCheckIntervalMs: z.number().int().positive(),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict()
   .superRefine((config, context) => {
@@ -61,7 +58,7 @@ export const CommitterConfigSchema = z
 
 export type CommitterConfig = z.infer<typeof CommitterConfigSchema>;
 
-export interface CommitterFlags {
+export interface CommitterFlags extends ProcessSettingsFlags {
   kubeconfig?: string;
   "order-namespaces"?: string;
   repository?: string;
@@ -82,11 +79,6 @@ export interface CommitterFlags {
   "argocd-refresh"?: string;
   "argocd-namespace"?: string;
   concurrency?: string;
-  "metrics-port"?: string;
-  "bind-address"?: string;
-  "leader-elect"?: boolean;
-  "leader-election-namespace"?: string;
-  "log-level"?: string;
 }
 
 export const DEFAULT_AUTHOR = "osac-vm committer <osac-vm-committer@osac.invalid>";
@@ -119,17 +111,9 @@ export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record
     },
     argoCd: { refresh: flags["argocd-refresh"] ?? "normal", ...(flags["argocd-namespace"] ? { namespace: flags["argocd-namespace"] } : {}) },
     concurrency: flags.concurrency ?? "8",
-    metricsPort: flags["metrics-port"] ?? "8080",
-    bindAddress: flags["bind-address"] ?? "0.0.0.0",
-    leaderElection: {
-      enabled: flags["leader-elect"] ?? true,
-      namespace: flags["leader-election-namespace"] ?? env.POD_NAMESPACE ?? "default",
-      name: "osac-vm-committer",
-      identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    },
+    ...processSettingsInput(flags, env, { leaseName: "osac-vm-committer", metricsPort: "8080" }),
     networkTimeoutMs: 60_000,
     remoteCheckIntervalMs: 60_000,
-    logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }
 

@@ -1,5 +1,5 @@
-import { hostname } from "node:os";
 import { z } from "zod";
+import { processSettingsInput, processSettingsShape, type ProcessSettingsFlags } from "../../controller/runtime/process-settings.ts";
 import { DEFAULT_SSVIRT_DATA_DIR } from "../database/open-database.ts";
 
 /** The SSVirt controller's settings, parsed once at start-up from flags and the environment. */
@@ -8,41 +8,28 @@ export const SsvirtControllerConfigSchema = z
     kubeconfig: z.string().min(1).optional(),
     databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
     dataDir: z.string().min(1),
-    metricsPort: z.coerce.number().int().min(0, "must be 0 (any free port) to 65535").max(65535),
-    bindAddress: z.string().min(1),
+    ...processSettingsShape,
     concurrency: z.coerce.number().int().min(1).max(64),
-    leaderElection: z.object({
-      enabled: z.boolean(),
-      namespace: z.string().min(1),
-      name: z.string().min(1),
-      identity: z.string().min(1),
-    }),
     /** How often SSVirt's `vdcs` and `organizations` are checked for a change. */
     pollIntervalMs: z.coerce.number().int().min(100, "must be at least 100 ms").max(60_000, "must be at most 60000 ms (VDC changes must show within seconds)"),
     /** How often everything is read and written again, whatever the change checks said. */
     resyncIntervalMs: z.coerce.number().int().min(1_000, "must be at least 1000 ms"),
     applyNamespaces: z.boolean(),
     vmStatus: z.boolean(),
-    logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
   })
   .strict()
   .refine((config) => config.applyNamespaces || config.vmStatus, { message: "--no-apply-namespaces and --no-vm-status together leave nothing to do", path: ["applyNamespaces"] });
 
 export type SsvirtControllerConfig = z.infer<typeof SsvirtControllerConfigSchema>;
 
-export interface SsvirtControllerFlags {
+export interface SsvirtControllerFlags extends ProcessSettingsFlags {
   kubeconfig?: string;
   "data-dir"?: string;
-  "metrics-port"?: string;
-  "bind-address"?: string;
   concurrency?: string;
-  "leader-elect"?: boolean;
-  "leader-election-namespace"?: string;
   "poll-interval-ms"?: string;
   "resync-interval-ms"?: string;
   "apply-namespaces"?: boolean;
   "vm-status"?: boolean;
-  "log-level"?: string;
 }
 
 /**
@@ -54,20 +41,12 @@ export function parseSsvirtControllerConfig(flags: SsvirtControllerFlags, env: R
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(env.SSVIRT_DATABASE_URL ? { databaseUrl: env.SSVIRT_DATABASE_URL } : {}),
     dataDir: flags["data-dir"] ?? DEFAULT_SSVIRT_DATA_DIR,
-    metricsPort: flags["metrics-port"] ?? "8081",
-    bindAddress: flags["bind-address"] ?? "0.0.0.0",
+    ...processSettingsInput(flags, env, { leaseName: "osac-vm-ssvirt", metricsPort: "8081" }),
     concurrency: flags.concurrency ?? "8",
-    leaderElection: {
-      enabled: flags["leader-elect"] ?? true,
-      namespace: flags["leader-election-namespace"] ?? env.POD_NAMESPACE ?? "default",
-      name: "osac-vm-ssvirt",
-      identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
-    },
     pollIntervalMs: flags["poll-interval-ms"] ?? "1000",
     resyncIntervalMs: flags["resync-interval-ms"] ?? "300000",
     applyNamespaces: flags["apply-namespaces"] ?? true,
     vmStatus: flags["vm-status"] ?? true,
-    logLevel: flags["log-level"] ?? env.LOG_LEVEL ?? "info",
   });
 }
 
