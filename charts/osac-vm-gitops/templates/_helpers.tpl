@@ -189,3 +189,10 @@ too would send v1beta1 objects, which the decisions do not read (they would pass
   operations: ["CREATE", "UPDATE"]
   scope: Namespaced
 {{- end -}}
+
+{{- define "osac-vm-gitops.ssvirtName" -}}{{ include "osac-vm-gitops.fullname" . }}-ssvirt{{- end -}}
+{{- define "osac-vm-gitops.ssvirtServiceAccountName" -}}
+{{- default (include "osac-vm-gitops.ssvirtName" .) .Values.serviceAccounts.ssvirt.name -}}
+{{- end -}}
+{{/* The SSVirt controller's Lease name is fixed in the code (src/ssvirt/controller/config.ts). */}}
+{{- define "osac-vm-gitops.ssvirtLeaseName" -}}osac-vm-ssvirt{{- end -}}

@@ -19,6 +19,7 @@ export const OPTION_SETS = {
   "embedded-pvc": ["ci/embedded-pvc-values.yaml"],
   committer: ["ci/committer-values.yaml"],
   hubs: ["ci/hubs-values.yaml"],
+  ssvirt: ["ci/ssvirt-values.yaml"],
 } as const satisfies Record<string, readonly string[]>;
 export type OptionSet = keyof typeof OPTION_SETS;
 
