@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 const ssvirtDeployment = (from: KubeDoc[] = docs) => find(from, "Deployment", "-ssvirt");
 const ssvirtContainer = (from: KubeDoc[] = docs) => ssvirtDeployment(from).spec.template.spec.containers[0];
-const parse = (container: KubeDoc, env: Record<string, string> = {}) => {
+const parse = (container: { args: string[]; env?: { name: string; value?: string }[] }, env: Record<string, string> = {}) => {
   const flags = argsToFlags(container.args);
   const { "no-apply-namespaces": noApply, "no-vm-status": noStatus, ...rest } = flags;
   return parseSsvirtControllerConfig({ ...rest, "apply-namespaces": !noApply, "vm-status": !noStatus } as never, { ...plainEnv(container), POD_NAME: "ssvirt-0", POD_NAMESPACE: NS, ...env });

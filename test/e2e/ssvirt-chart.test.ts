@@ -93,7 +93,9 @@ afterAll(async () => {
 }, 120_000);
 
 beforeEach(({ onTestFailed }) => {
-  onTestFailed(() => process.stderr.write(`\n----- ssvirt controller log tail -----\n${controller?.log().trimEnd().split("\n").slice(-40).join("\n")}\n`));
+  onTestFailed(() => {
+    process.stderr.write(`\n----- ssvirt controller log tail -----\n${controller?.log().trimEnd().split("\n").slice(-40).join("\n")}\n`);
+  });
 });
 
 const forbiddenLines = () => controller.logLines().filter((line) => /forbidden|\b403\b/i.test(JSON.stringify(line)));
