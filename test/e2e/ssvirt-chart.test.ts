@@ -8,15 +8,17 @@
 // deleted VDC's namespace is kept while it holds a VM, then deleted. What the role does not grant
 // is refused (403).
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@kubernetes/client-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { startServer, stopServer } from "../db/support/postgres-server.ts";
 import { createOrganization, createVApp, createVdc, createVm, softDeleteVdc, type OrgRow, type VdcRow } from "../support/ssvirt-rows.ts";
 import "./support/context.ts";
 import { applyAll, serviceAccountKubeconfig, serverVersion, statusWith } from "./support/chart-cluster.ts";
 import { argsToFlags, ensureHelm, find, plainEnv, render, type KubeDoc } from "./support/chart-helm.ts";
-import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
+import { startControllerProcess, type ControllerProcess, type ControllerProcessOptions } from "./support/controller-process.ts";
 import { adminKubeConfig, createNamespace, deleteNamespaceNoWait, eventually, ResourceMapper, uniqueName } from "./support/kube.ts";
 import { api, eventsFor, kubevirtVm, setPrintableStatus, startSsvirtDatabase, type SsvirtDatabase } from "./support/ssvirt-env.ts";
 
@@ -33,6 +35,8 @@ const cleanups: (() => Promise<unknown>)[] = [];
 
 let db: SsvirtDatabase;
 let controller: ControllerProcess;
+/** How the rendered Deployment's container is run here (a replica). */
+let replica: ControllerProcessOptions;
 let identity: { path: string; kc: k8s.KubeConfig };
 let rendered: KubeDoc[];
 let organization: OrgRow;
@@ -70,7 +74,7 @@ beforeAll(async () => {
   // The harness helper listens on a free loopback port: the rendered --metrics-port is left out.
   const extraArgs = (container.args as string[]).filter((arg) => !arg.startsWith("--metrics-port=") && !arg.startsWith("--leader-election-namespace="));
   const { HOME: _home, ...env } = plainEnv(container);
-  controller = await startControllerProcess({
+  replica = {
     kubeconfigPath: identity.path,
     leaseNamespace: String(flags["leader-election-namespace"]),
     identity: `${RUN}-0`,
@@ -79,7 +83,8 @@ beforeAll(async () => {
     databaseUrl,
     env,
     extraArgs,
-  });
+  };
+  controller = await startControllerProcess(replica);
   cleanups.push(() => controller.stop());
   organization = await createOrganization(db.sql, { name: `Chart ${RUN.slice(-6)}`, description: "chart RBAC" });
 }, 180_000);
@@ -97,6 +102,14 @@ beforeEach(({ onTestFailed }) => {
     process.stderr.write(`\n----- ssvirt controller log tail -----\n${controller?.log().trimEnd().split("\n").slice(-40).join("\n")}\n`);
   });
 });
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const forbiddenLines = () => controller.logLines().filter((line) => /forbidden|\b403\b/i.test(JSON.stringify(line)));
 
@@ -168,5 +181,26 @@ describe("the chart's SSVirt controller RBAC runs the real process (ServiceAccou
     expect(await statusWith(kc, "DELETE", `/api/v1/namespaces/${ns}/services/any`)).toBe(403);
     expect(await statusWith(kc, "GET", `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/osac-vm-controller`)).toBe(403);
     expect(await statusWith(kc, "GET", "/apis/cloudkit.openshift.io/v1alpha1/virtualmachines")).toBe(403);
+  });
+
+  it("GIVEN a second replica started while SSVirt's database is down THEN its probes answer (live; not ready, saying why), it is ready once the database is back, and it stands by", async () => {
+    const port = await freePort();
+    const probe = async (probePath: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${probePath}`);
+      return { status: response.status, text: await response.text() };
+    };
+    await stopServer(db.server, "fast");
+    const starting = startControllerProcess({ ...replica, identity: `${RUN}-1`, extraArgs: [...(replica.extraArgs ?? []), `--metrics-port=${port}`] });
+    cleanups.push(async () => (await starting.catch(() => undefined))?.stop());
+    try {
+      await eventually(async () => expect(await probe("/readyz")).toEqual({ status: 503, text: "not ready: SSVirt's database schema not checked yet" }), 60_000, 250);
+      expect(await probe("/healthz")).toEqual({ status: 200, text: "ok" });
+    } finally {
+      await startServer(db.server);
+    }
+    const standby = await starting;
+    await eventually(async () => expect((await probe("/readyz")).status).toBe(200), 30_000, 250);
+    expect(await standby.metric("osac_vm_ssvirt_leader")).toBe(0);
+    expect((await kube.get(`/apis/coordination.k8s.io/v1/namespaces/${RELEASE_NS}/leases/osac-vm-ssvirt`)).spec.holderIdentity).toBe(controller.identity);
   });
 });

@@ -175,6 +175,14 @@ export async function startSsvirtController(config: SsvirtControllerConfig, env:
   };
 
   await caches.start();
+  // Probes are served while SSVirt's database is still unreachable: live, not ready, saying why
+  // (a pod is not restarted for a database that is down when it starts).
+  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !caches.synced ? "caches have not synced" : !schemaReady ? "SSVirt's database schema not checked yet" : undefined) });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.metricsPort, config.bindAddress, () => resolve());
+  });
+  const metricsPort = (server.address() as AddressInfo).port;
   await preparing;
   const leadership = startLeadership(config.leaderElection, access.kubeConfig, logger, metrics.leader, { start: startLeading, stop: stopLeading });
 
@@ -190,12 +198,6 @@ export async function startSsvirtController(config: SsvirtControllerConfig, env:
   }, config.resyncIntervalMs);
   resync.unref();
 
-  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !caches.synced ? "caches have not synced" : !schemaReady ? "SSVirt's database schema not checked yet" : undefined) });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.metricsPort, config.bindAddress, () => resolve());
-  });
-  const metricsPort = (server.address() as AddressInfo).port;
   logger.info({ metricsPort, backend: session.backend, leaderElection: config.leaderElection.enabled, applyNamespaces: config.applyNamespaces, vmStatus: config.vmStatus }, "Started the SSVirt controller");
 
   return {
