@@ -31,8 +31,8 @@ const rest = new KubeRestClient(admin, 30_000);
 const TENANT = "fmh-tenant";
 const MIGRATIONS = "/apis/gitops.cloudkit.openshift.io/v1alpha1";
 const ADMISSION = "/apis/admissionregistration.k8s.io/v1";
-/** Long enough for the order controller to start and write its rows while Verify waits. */
-const DATABASE_WAIT_SECONDS = 45;
+/** The first migration process gives up on the rows soon; the second waits the default 300 s, time enough for the order controller to start. */
+const DATABASE_WAIT_SECONDS = 20;
 const ns = uniqueName("e2e-fmh");
 const tenantNs = tenantNamespace(ns, TENANT);
 const REGISTRATION = uniqueName("osac-vm-e2e-fmh");
@@ -43,6 +43,11 @@ let pg: PostgresServerInfo | undefined;
 let store: StatusStore | undefined;
 let webhook: WebhookProcess | undefined;
 let migration: MigrationProcess | undefined;
+
+/** `osac-vm migrate controller` for this namespace, reading the test's PostgreSQL (DATABASE_URL, never an argument). */
+async function startMigration(extraArgs: readonly string[] = []): Promise<MigrationProcess> {
+  return startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", "100", ...extraArgs], { DATABASE_URL: connectionUrl(pg!) });
+}
 let controller: ControllerProcess | undefined;
 
 type Condition = { type: string; status: string; reason: string; message: string };
@@ -123,7 +128,7 @@ beforeAll(async () => {
     await createRoleOrder(rest, ns, TENANT, order);
   });
   await bringWebhookBack();
-  migration = await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", "100", "--database-wait-seconds", String(DATABASE_WAIT_SECONDS)], { DATABASE_URL: connectionUrl(pg) });
+  migration = await startMigration(["--database-wait-seconds", String(DATABASE_WAIT_SECONDS)]);
 }, 300_000);
 
 afterAll(async () => {
@@ -165,6 +170,8 @@ describe("FleetMigration: platform health and the status database (ADR 0035)", (
   });
 
   it("GIVEN Verify waiting for rows WHEN the order controller starts THEN the rows arrive and the batch passes, the database check in its message", { timeout: 300_000 }, async () => {
+    await migration?.stop();
+    migration = await startMigration();
     await createMigration("late", "late");
     const waiting = await waitFor("late", "Verify waiting for the database", (fm) => condition(fm, "Verify")?.reason === "WaitingForDatabase");
     for (const name of GROUPS.late) expect(condition(waiting, "Verify")?.message).toContain(`${name}: no row in the status database`);
@@ -175,7 +182,7 @@ describe("FleetMigration: platform health and the status database (ADR 0035)", (
       databaseUrl: connectionUrl(pg!),
       extraArgs: [`--order-namespaces=${ns}`, `--tenant-namespaces=${tenantNs}`],
     });
-    const done = await waitFor("late", "Succeeded", (fm) => fm.status?.phase === "Succeeded" || fm.status?.phase === "Failed", (DATABASE_WAIT_SECONDS + 60) * 1000);
+    const done = await waitFor("late", "Succeeded", (fm) => fm.status?.phase === "Succeeded" || fm.status?.phase === "Failed", 240_000);
     expect(done.status?.phase, JSON.stringify(done.status?.conditions)).toBe("Succeeded");
     expect(condition(done, "Verify")).toMatchObject({ status: "True", reason: "Verified" });
     expect(condition(done, "Verify")?.message).toContain("status database: the rows of 2 order(s) reflect their status");

@@ -12,10 +12,10 @@ import { runBackup } from "./backup-step.ts";
 import { runPreflight, type PreflightOptions } from "./preflight-step.ts";
 import { readBackup, runRollbackOrder } from "./rollback-step.ts";
 import { runVerify } from "./verify-step.ts";
+import { DATABASE_NOT_CONFIGURED } from "../fleet/database-verify.ts";
 import type { DatabaseCheck } from "./database-check.ts";
 import type { PlatformGate } from "./platform-gate.ts";
 import { StepHeldError } from "./step-held.ts";
-import { DATABASE_NOT_CONFIGURED } from "../fleet/database-verify.ts";
 
 export interface FleetReconcilerDeps {
   readonly rest: KubeRestClient;
@@ -116,10 +116,11 @@ export class FleetMigrationReconciler {
       case "verify": {
         const batch = batchOf(step.batch);
         const verified = await runVerify(rest, migration, batch?.orders ?? [], batch?.backupSecret ?? "");
-        const database = verified.problems.length > 0 ? { problems: [] } : ((await this.deps.database?.check(migration, step.batch, verified.orders, now)) ?? { note: DATABASE_NOT_CONFIGURED, problems: [] });
+        // The database is looked at once the cluster checks pass (a restarted VM fails the batch at once).
+        const database: { note?: string; problems: readonly string[] } = verified.problems.length > 0 ? { problems: [] } : ((await this.deps.database?.check(migration, step.batch, verified.orders, now)) ?? { note: DATABASE_NOT_CONFIGURED, problems: [] });
         const problems = [...verified.problems, ...database.problems];
         logger.info({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch, problems }, problems.length === 0 ? "Verified the batch" : "Failed to verify the batch");
-        return { kind: "verify", batch: step.batch, problems, ...("note" in database && database.note ? { note: database.note } : {}) };
+        return { kind: "verify", batch: step.batch, problems, ...(database.note ? { note: database.note } : {}) };
       }
       case "rollbackOrder": {
         const batch = batchOf(step.batch);
