@@ -39,7 +39,7 @@ const ROOT = join(import.meta.dirname, "..");
 const NAMESPACE = "bench-adopt";
 const TENANT = "bench";
 /** What the migration reads and writes (the API server's own housekeeping and the watch are left out). */
-const MIGRATION_RESOURCES = new Set(["fleetmigrations", "virtualmachines", "secrets", "datavolumes", "services", "virtualmachineinstances", "kubevirts", "storageclasses", "namespaces"]);
+const MIGRATION_RESOURCES = new Set(["fleetmigrations", "virtualmachines", "secrets", "datavolumes", "services", "virtualmachineinstances", "kubevirts", "storageclasses", "namespaces", "customresourcedefinitions"]);
 const log = (line: string) => process.stderr.write(`[bench:adopt] ${line}\n`);
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").trim();
 
@@ -91,6 +91,8 @@ async function main(): Promise<void> {
       bindAddress: "127.0.0.1",
       stepIntervalMs: 0,
       resyncIntervalMs: 600_000,
+      // A bare control plane: no admission webhook is registered (the CRD checks still run, ADR 35).
+      webhookCheck: false,
     });
     const before = await serverCounts(rest);
     const loadBefore = loadavg();

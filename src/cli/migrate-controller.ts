@@ -15,6 +15,9 @@ interface ControllerFlags {
   readonly "resync-interval-ms"?: string;
   readonly "rollout-strategy"?: string;
   readonly "log-level"?: string;
+  readonly "database-url"?: string;
+  readonly "database-wait-seconds"?: string;
+  readonly "no-webhook-check"?: boolean;
 }
 
 function whole(flag: string, text: string | undefined, fallback: number, max: number): number {
@@ -30,6 +33,9 @@ export async function runMigrationController(values: ControllerFlags, terminal: 
   const resyncIntervalMs = whole("resync-interval-ms", values["resync-interval-ms"], 60_000, 86_400_000);
   const strategy = values["rollout-strategy"];
   if (strategy !== undefined && strategy !== "LiveUpdate" && strategy !== "Stage") throw new UsageError(`--rollout-strategy '${strategy}' is not known; use LiveUpdate or Stage`);
+  const databaseWaitSeconds = whole("database-wait-seconds", values["database-wait-seconds"], 300, 86_400);
+  const databaseUrl = values["database-url"] ?? terminal.env.DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError("--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL (the migration controller reads the order controller's PostgreSQL; an embedded PGlite is not shared)");
   const level = values["log-level"] ?? terminal.env.LOG_LEVEL ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level '${level}' is not known; use one of ${LOG_LEVELS.join(", ")}`);
   const access = detectClusterAccess(terminal.env, values.kubeconfig);
@@ -49,6 +55,9 @@ export async function runMigrationController(values: ControllerFlags, terminal: 
       stepIntervalMs,
       resyncIntervalMs,
       ...(strategy ? { rolloutStrategy: strategy } : {}),
+      webhookCheck: values["no-webhook-check"] !== true,
+      ...(databaseUrl ? { databaseUrl } : {}),
+      databaseWaitMs: databaseWaitSeconds * 1000,
       ...(terminal.env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS ? { storageClassEnv: terminal.env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS } : {}),
     });
   return serveUntilSignal("migrate controller", "migration controller", start, logger, terminal);

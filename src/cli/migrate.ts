@@ -25,6 +25,11 @@ Options:
   --resync-interval-ms <n>   Look at every FleetMigration this often (default 60000)
   --rollout-strategy <name>  LiveUpdate or Stage for Preflight's restart prediction (default: the KubeVirt CR)
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (default info)
+  --database-url <url>       The order controller's status database that Verify reads (default: DATABASE_URL,
+                             preferred: a password in arguments is visible to other users; unset: not checked)
+  --database-wait-seconds <n>  How long Verify waits for the status database rows (default 300)
+  --no-webhook-check         Do not probe the admission webhook before planning and before each batch
+                             (a platform installed without it: the chart's admission.enabled false)
 
 Exit status: 0 done, 1 failed, 2 usage error (unknown FleetMigration, batch not planned).
 `;
@@ -40,6 +45,9 @@ const OPTIONS = {
   "resync-interval-ms": { type: "string" },
   "rollout-strategy": { type: "string" },
   "log-level": { type: "string" },
+  "database-url": { type: "string" },
+  "database-wait-seconds": { type: "string" },
+  "no-webhook-check": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -46,4 +46,20 @@ describe("helm template with migration.enabled", () => {
     const approver = find(migration, "ClusterRole", "-migration-approver");
     expect(approver.rules).toEqual([{ apiGroups: ["gitops.cloudkit.openshift.io"], resources: ["fleetmigrations"], verbs: ["get", "list", "watch", "patch"] }]);
   });
+
+  it("GIVEN the platform health and database checks (ADR 35) THEN the role reads CRDs and webhook configurations, and may dry-run an order", () => {
+    const role = find(migration, "ClusterRole", "-migration");
+    expect(role.rules).toContainEqual({ apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get"] });
+    expect(role.rules).toContainEqual({ apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"], verbs: ["list"] });
+    expect(role.rules).toContainEqual({ apiGroups: ["cloudkit.openshift.io"], resources: ["virtualmachines"], verbs: ["get", "list", "patch", "create"] });
+    const env = find(migration, "Deployment", "-migration").spec.template.spec.containers[0].env.map((entry: { name: string }) => entry.name);
+    expect(env).not.toContain("DATABASE_URL");
+  });
+
+  it("GIVEN admission off and an external database THEN --no-webhook-check and the controller's DATABASE_URL Secret", async () => {
+    const docs = await render({ valuesFiles: ["ci/migration-values.yaml"], namespace: NS, set: { "admission.enabled": false, "controller.database.mode": "external", "controller.database.external.existingSecret": "status-db" } });
+    const container = find(docs, "Deployment", "-migration").spec.template.spec.containers[0];
+    expect(container.args).toContain("--no-webhook-check");
+    expect(container.env).toContainEqual({ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "status-db", key: "DATABASE_URL" } } });
+  });
 });

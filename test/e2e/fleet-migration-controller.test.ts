@@ -27,6 +27,8 @@ const tenantNs = tenantNamespace(ns, TENANT);
 const names = Array.from({ length: 6 }, (_, index) => `vm-${index}`);
 const FLEET: RoleOrder[] = names.map((name) => ({ name, parameters: { storage_class: "standard" }, running: true, labels: { fleet: "fmc" } }));
 const migrations: MigrationProcess[] = [];
+/** The suite's webhook serves conversion only: no admission webhook is registered here (fleet-migration-health.test.ts probes one). */
+const NO_ADMISSION = ["--no-webhook-check"];
 let controller: ControllerProcess | undefined;
 /** Each VM's `spec.template.spec` and its VMI's uid before the migration. */
 const templates = new Map<string, unknown>();
@@ -62,7 +64,7 @@ beforeAll(async () => {
     templates.set(name, (await get(vmPath(name))).spec.template.spec);
     vmiUids.set(name, (await get<LiveObject>(vmiPath(name))).metadata.uid ?? "");
   }
-  migrations.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", "100"]));
+  migrations.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", "100", ...NO_ADMISSION]));
 }, 300_000);
 
 afterAll(async () => {

@@ -70,6 +70,8 @@ const FLEET: RoleOrder[] = names.map((name) => ({
   labels: { fleet: "fm" },
 }));
 const processes: MigrationProcess[] = [];
+/** The suite's webhook serves conversion only: no admission webhook is registered here (fleet-migration-health.test.ts probes one). */
+const NO_ADMISSION = ["--no-webhook-check"];
 /** Each order's children content (labels, annotations, spec or data) before the migration. */
 const before = new Map<string, Map<string, unknown>>();
 const vmiUids = new Map<string, string>();
@@ -152,7 +154,7 @@ beforeAll(async () => {
   for (const [order, objects] of byOrder(await children())) before.set(order, new Map(objects.map((object) => [contentKey(object), contentOf(object)])));
   const instances = await rest.request<{ items: LiveObject[] }>("GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachineinstances`);
   for (const instance of instances.body.items) vmiUids.set(instance.metadata.name ?? "", instance.metadata.uid ?? "");
-  processes.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", STEP_INTERVAL_MS]));
+  processes.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", STEP_INTERVAL_MS, ...NO_ADMISSION]));
 }, 600_000);
 
 afterAll(async () => {
@@ -238,7 +240,7 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     const atKill = batch(await migration(NAME), 3).adopted?.length ?? 0;
     expect(atKill).toBeLessThan(10);
     expect(batch(midway, 3).state).toBe("Adopting");
-    processes.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", STEP_INTERVAL_MS]));
+    processes.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", STEP_INTERVAL_MS, ...NO_ADMISSION]));
     const done = await waitFor(NAME, "batch 4 awaiting approval", (m) => m.status?.phase === "AwaitingApproval" && m.status.currentBatch === 4);
     expect(batch(done, 3)).toMatchObject({ state: "Verified", adopted: batch(done, 3).orders });
     const lines = processes.flatMap((process) => process.logLines()).filter((line) => line.migration === NAME && typeof line.name === "string");

@@ -9,7 +9,10 @@ import { probeServer } from "../../platform/probe-server.ts";
 import type { GitopsCommitter } from "../fleet/gitops-committer.ts";
 import { FLEET_MIGRATION_API_VERSION, FLEET_MIGRATION_PLURAL, type FleetMigration, type Phase } from "../fleet/types.ts";
 import type { RolloutStrategy } from "../restart/rollout-strategy.ts";
+import { DatabaseCheck } from "./database-check.ts";
 import { FleetMigrationReconciler } from "./fleet-reconciler.ts";
+import { PlatformGate } from "./platform-gate.ts";
+import { StatusDatabase } from "./status-database.ts";
 import { MigrationMetrics } from "./metrics.ts";
 
 export interface MigrationControllerOptions {
@@ -24,6 +27,12 @@ export interface MigrationControllerOptions {
   readonly rolloutStrategy?: RolloutStrategy;
   readonly storageClassEnv?: string;
   readonly committer?: GitopsCommitter;
+  /** Probe the project's admission webhook in the platform check (false: `--no-webhook-check`). @default true */
+  readonly webhookCheck?: boolean;
+  /** The order controller's status database (PostgreSQL) that Verify reads; absent: not checked. */
+  readonly databaseUrl?: string;
+  /** How long Verify waits for the status database rows. @default 300_000 */
+  readonly databaseWaitMs?: number;
 }
 
 export interface RunningMigrationController {
@@ -43,12 +52,15 @@ export async function startMigrationController(options: MigrationControllerOptio
   const { logger } = options;
   const rest = new KubeRestClient(options.kubeConfig, 30_000);
   const metrics = new MigrationMetrics();
+  const database = new DatabaseCheck(options.databaseUrl ? await StatusDatabase.open(options.databaseUrl, logger) : undefined, logger, { waitMs: options.databaseWaitMs ?? 300_000, pollMs: 2_000 });
   const reconciler = new FleetMigrationReconciler({
     rest,
     logger,
     ...(options.committer ? { committer: options.committer } : {}),
     preflight: { ...(options.rolloutStrategy ? { rolloutStrategy: options.rolloutStrategy } : {}), ...(options.storageClassEnv ? { storageClassEnv: options.storageClassEnv } : {}) },
     stepIntervalMs: options.stepIntervalMs,
+    platform: new PlatformGate(rest, logger, { webhook: options.webhookCheck ?? true }),
+    database,
     onStep: (step, outcome) => metrics.steps.inc({ step, outcome }),
   });
   const queue = new WorkQueue((key) => reconciler.reconcile(key), { concurrency: 4 }, {
@@ -93,7 +105,10 @@ export async function startMigrationController(options: MigrationControllerOptio
     server.listen(options.metricsPort, options.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, namespace: options.namespace ?? "all", stepIntervalMs: options.stepIntervalMs }, "Started the migration controller");
+  logger.info(
+    { metricsPort, namespace: options.namespace ?? "all", stepIntervalMs: options.stepIntervalMs, webhookCheck: options.webhookCheck ?? true, statusDatabase: options.databaseUrl ? "PostgreSQL" : "not configured" },
+    "Started the migration controller",
+  );
   return {
     metricsPort,
     close: async () => {
@@ -102,6 +117,7 @@ export async function startMigrationController(options: MigrationControllerOptio
       await queue.shutdown();
       await informer.stop();
       rest.close();
+      await database.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       logger.info("Stopped the migration controller");

@@ -12,17 +12,25 @@ import { runBackup } from "./backup-step.ts";
 import { runPreflight, type PreflightOptions } from "./preflight-step.ts";
 import { readBackup, runRollbackOrder } from "./rollback-step.ts";
 import { runVerify } from "./verify-step.ts";
+import { DATABASE_NOT_CONFIGURED } from "../fleet/database-verify.ts";
+import type { DatabaseCheck } from "./database-check.ts";
+import type { PlatformGate } from "./platform-gate.ts";
+import { StepHeldError } from "./step-held.ts";
 
 export interface FleetReconcilerDeps {
   readonly rest: KubeRestClient;
   readonly logger: Logger;
   readonly committer?: GitopsCommitter;
   readonly preflight: PreflightOptions;
+  /** Holds Preflight and each batch's first adoption while the platform is unhealthy (ADR 0035). */
+  readonly platform?: PlatformGate;
+  /** Verify's status database check (ADR 0035); absent: "database not configured: not checked". */
+  readonly database?: DatabaseCheck;
   /** Pause between steps (pacing; 0: the next step is queued at once). */
   readonly stepIntervalMs: number;
   readonly now?: () => Date;
   /** Called after each step with its kind and whether it succeeded (metrics). */
-  readonly onStep?: (step: Step["kind"], outcome: "success" | "error") => void;
+  readonly onStep?: (step: Step["kind"], outcome: "success" | "error" | "held") => void;
 }
 
 /** How often a migration whose Preflight cannot run (no committer) looks again. */
@@ -54,6 +62,11 @@ export class FleetMigrationReconciler {
       status = nextStatus(migration, await this.run(migration, step, now), now);
       this.deps.onStep?.(step.kind, "success");
     } catch (error) {
+      if (error instanceof StepHeldError) {
+        this.deps.onStep?.(step.kind, "held");
+        await this.writeStatus(migration, error.status);
+        return { requeueAfterMs: error.retryInMs };
+      }
       this.deps.onStep?.(step.kind, "error");
       if (step.kind === "preflight" && error instanceof CommitterUnavailableError) {
         await this.writeStatus(migration, preflightFailedStatus(migration, error.code, error.message, now));
@@ -70,6 +83,7 @@ export class FleetMigrationReconciler {
   private async run(migration: FleetMigration, step: Step, now: Date): Promise<StepOutcome> {
     const { rest, logger, committer } = this.deps;
     const batchOf = (index: number) => migration.status?.batches?.find((batch) => batch.index === index);
+    await this.deps.platform?.ensureHealthy(migration, step, now);
     switch (step.kind) {
       case "preflight": {
         if (migration.spec.targetMode === "gitops" && !committer) throw new CommitterUnavailableError();
@@ -101,9 +115,12 @@ export class FleetMigrationReconciler {
         return step;
       case "verify": {
         const batch = batchOf(step.batch);
-        const problems = await runVerify(rest, migration, batch?.orders ?? [], batch?.backupSecret ?? "");
+        const verified = await runVerify(rest, migration, batch?.orders ?? [], batch?.backupSecret ?? "");
+        // The database is looked at once the cluster checks pass (a restarted VM fails the batch at once).
+        const database: { note?: string; problems: readonly string[] } = verified.problems.length > 0 ? { problems: [] } : ((await this.deps.database?.check(migration, step.batch, verified.orders, now)) ?? { note: DATABASE_NOT_CONFIGURED, problems: [] });
+        const problems = [...verified.problems, ...database.problems];
         logger.info({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch, problems }, problems.length === 0 ? "Verified the batch" : "Failed to verify the batch");
-        return { kind: "verify", batch: step.batch, problems };
+        return { kind: "verify", batch: step.batch, problems, ...(database.note ? { note: database.note } : {}) };
       }
       case "rollbackOrder": {
         const batch = batchOf(step.batch);

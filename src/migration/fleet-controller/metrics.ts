@@ -5,7 +5,7 @@ export class MigrationMetrics {
   readonly registry = new Registry();
   readonly steps = new Counter({
     name: "osac_vm_migration_steps_total",
-    help: "Migration steps taken, by step (preflight, backup, adopt, verify, rollbackOrder, ...) and outcome (success, error).",
+    help: "Migration steps taken, by step (preflight, backup, adopt, verify, rollbackOrder, ...) and outcome (success, error, held: waiting for a healthy platform or the status database).",
     labelNames: ["step", "outcome"] as const,
     registers: [this.registry],
   });

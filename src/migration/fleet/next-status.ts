@@ -40,7 +40,7 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
     case "verify":
       status = withBatch(status, outcome.batch, (batch) =>
         outcome.problems.length === 0
-          ? { ...withoutMessage(batch), state: "Verified", verifiedAt: time }
+          ? { ...withoutMessage(batch), state: "Verified", verifiedAt: time, ...(outcome.note ? { message: outcome.note } : {}) }
           : { ...batch, state: "Failed", message: outcome.problems.join("; ") },
       );
       if (outcome.problems.length > 0 && migration.spec.rollbackOnFailure) status = { ...status, rollback: { toBatch: 1, reason: `rollbackOnFailure: batch ${outcome.batch} failed Verify` } };
@@ -147,8 +147,9 @@ function conditionValues(migration: FleetMigration, status: FleetMigrationStatus
     else if (focus.backupSecret && adopted === focus.orders.length) values.push({ type: "Adopt", status: "True", reason: "Adopted", message: `${b}: ${adopted} of ${focus.orders.length} order(s) adopted (${migration.spec.targetMode})` });
     else if (focus.backupSecret) values.push({ type: "Adopt", status: "False", reason: "InProgress", message: `${b}: ${adopted} of ${focus.orders.length} order(s) adopted (${migration.spec.targetMode})` });
     else values.push({ type: "Adopt", status: "Unknown", reason: "NotStarted", message: `${b}: nothing adopted yet` });
-    if (focus.state === "Verified") values.push({ type: "Verify", status: "True", reason: "Verified", message: `${b}: VMI uids and launcher images unchanged, no RestartRequired, config versions reconciled` });
-    else if (focus.backupSecret && (focus.state === "Failed" || (focus.message && focus.state !== "RolledBack"))) values.push({ type: "Verify", status: "False", reason: "VerifyFailed", message: `${b}: ${focus.message ?? "failed"}` });
+    if (focus.state === "Verified") values.push({ type: "Verify", status: "True", reason: "Verified", message: `${b}: VMI uids and launcher images unchanged, no RestartRequired, config versions reconciled${focus.message ? `; ${focus.message}` : ""}` });
+    // A verified batch's message is Verify's note (ADR 0035), not a failure.
+    else if (focus.backupSecret && !focus.verifiedAt && (focus.state === "Failed" || (focus.message && focus.state !== "RolledBack"))) values.push({ type: "Verify", status: "False", reason: "VerifyFailed", message: `${b}: ${focus.message ?? "failed"}` });
     else values.push({ type: "Verify", status: "Unknown", reason: "NotStarted", message: `${b} is not verified yet` });
   }
   if (status.rollback) {

@@ -17,7 +17,8 @@ export type StepOutcome =
   /** The batch cannot be backed up (too large for a Secret): it fails before anything changed. */
   | { readonly kind: "backupFailed"; readonly batch: number; readonly reason: string; readonly message: string }
   | { readonly kind: "adopt"; readonly batch: number; readonly order: string }
-  | { readonly kind: "verify"; readonly batch: number; readonly problems: readonly string[] }
+  /** `note`: what the status database check found, recorded in the batch and the Verify message (ADR 0035). */
+  | { readonly kind: "verify"; readonly batch: number; readonly problems: readonly string[]; readonly note?: string }
   | { readonly kind: "rollbackOrder"; readonly batch: number; readonly order: string; readonly restored: readonly string[] }
   | { readonly kind: "finishBatchRollback"; readonly batch: number }
   | { readonly kind: "wait"; readonly phase: Phase };

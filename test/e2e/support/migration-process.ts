@@ -20,13 +20,14 @@ export interface MigrationProcess {
 
 const CLI = path.join(REPO_ROOT, "bin/osac-vm.js");
 
-export async function startMigrationProcess(kubeconfigPath: string, args: readonly string[]): Promise<MigrationProcess> {
+/** `env`: added to the process' environment (DATABASE_URL: never a password in arguments). */
+export async function startMigrationProcess(kubeconfigPath: string, args: readonly string[], env: Record<string, string> = {}): Promise<MigrationProcess> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "osac-e2e-migration-"));
   const logFile = path.join(directory, "migration.log");
   const logFd = fs.openSync(logFile, "a");
   const child = spawn(process.execPath, [CLI, "migrate", "controller", "--metrics-port", "0", "--bind-address", "127.0.0.1", ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, KUBECONFIG: kubeconfigPath, LOG_LEVEL: "info" },
+    env: { ...process.env, KUBECONFIG: kubeconfigPath, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", logFd, logFd],
   });
   fs.closeSync(logFd);

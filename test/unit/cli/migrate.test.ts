@@ -14,6 +14,8 @@ describe("osac-vm migrate", () => {
     [["migrate", "controller", "--step-interval-ms=1.5"], "--step-interval-ms '1.5' is not a whole number from 0 to 3600000"],
     [["migrate", "controller", "--rollout-strategy", "Live"], "--rollout-strategy 'Live' is not known; use LiveUpdate or Stage"],
     [["migrate", "controller", "--log-level", "loud"], "--log-level 'loud' is not known"],
+    [["migrate", "controller", "--database-wait-seconds", "soon"], "--database-wait-seconds 'soon' is not a whole number from 0 to 86400"],
+    [["migrate", "controller", "--database-url", "mysql://db/status"], "--database-url / DATABASE_URL must be a postgres:// or postgresql:// URL"],
   ])("GIVEN %j THEN exit 2 naming the problem", async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
