@@ -36,6 +36,8 @@ export class CommitLoop {
   private started = false;
   private stopped = false;
   private lastCommitStartedAtMs: number | undefined;
+  /** Until a batch of this term succeeds, look at every tenant's Argo CD objects (per-hub output). */
+  private sweepArgoCd = true;
   private retryNotBeforeMs: number | undefined;
   private readonly failures: PushFailures;
   private readonly upkeep: RepositoryUpkeep;
@@ -43,7 +45,7 @@ export class CommitLoop {
   private readonly now: () => number;
 
   constructor(private readonly deps: CommitLoopDeps) {
-    this.readers = { repository: deps.repository, blobs: deps.blobs, cache: deps.headerCache, prefix: deps.prefix };
+    this.readers = { repository: deps.repository, blobs: deps.blobs, cache: deps.headerCache, prefix: deps.prefix, hubs: deps.hubs !== undefined };
     this.now = deps.now ?? Date.now;
     const { url, branch } = deps.repository.options;
     this.failures = new PushFailures({ maxBackoffMs: deps.maxBackoffMs, failuresBeforeCondition: deps.failuresBeforeCondition, url, branch });
@@ -119,6 +121,17 @@ export class CommitLoop {
     if (this.started) this.upkeep.saveHeaderCache();
   }
 
+  /**
+   * A Hub's spec changed where it decides files (certificate, storage class, Argo CD cluster
+   * name), or the Hub came or went: every order with a file on it is looked at again. Walks the
+   * committer's files once (a rare event); orders annotated with the hub and not written yet are
+   * the caller's to mark.
+   */
+  markHub(hub: string): void {
+    const directory = this.deps.prefix ? `${this.deps.prefix}/hubs/${hub}` : `hubs/${hub}`;
+    for (const key of this.owned.orderKeysUnder(directory)) this.markDirty(key);
+  }
+
   markDirty(key: string, atMs = this.now()): void {
     if (this.stopped) return;
     if (!this.dirty.has(key)) this.dirty.set(key, atMs);
@@ -148,6 +161,7 @@ export class CommitLoop {
     const keys = new Set(batch.keys());
     this.running = this.commitBatch(batch, keys)
       .then(() => {
+        this.sweepArgoCd = false;
         this.failures.succeeded();
         this.retryNotBeforeMs = undefined;
         this.deps.metrics.consecutiveFailures.set(0);
@@ -219,7 +233,7 @@ export class CommitLoop {
 
   /** Plans, renders and commits the batch on the base commit (batch-builder.ts); undefined when nothing changes. */
   private async buildBatch(keys: ReadonlySet<string>): Promise<BuiltBatch | undefined> {
-    const result = await buildBatch(this.deps, { owned: this.owned, base: this.base, suspect: this.suspect, now: this.now }, keys);
+    const result = await buildBatch(this.deps, { owned: this.owned, base: this.base, suspect: this.suspect, now: this.now, sweepArgoCd: this.sweepArgoCd }, keys);
     this.heldBack.clear();
     for (const key of result.heldBack) this.heldBack.add(key);
     if (!result.built) this.deps.onTargets(result.targets);

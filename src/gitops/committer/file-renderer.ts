@@ -1,11 +1,15 @@
 import { isCatalogOrder } from "../../domain/catalog-order/index.ts";
-import type { VersionedOrder } from "../../domain/keyed-config-version.ts";
+import { keyedConfigVersion, type VersionedOrder } from "../../domain/keyed-config-version.ts";
 import type { Order } from "../../domain/order.ts";
 import { renderedObjectsOf } from "../../render/catalog/renderable-order.ts";
 import type { RenderOptions } from "../../render/profile.ts";
-import { planTree, type PlannedFile } from "../../render/tree/plan.ts";
+import type { KubeObject } from "../../render/render-order.ts";
+import { planTree, type PlannedFile, type PlannedSource } from "../../render/tree/plan.ts";
 import { composeFile, serializeObjects } from "../../render/tree/rendered-file.ts";
-import type { SecretSealer } from "../sealing/index.ts";
+import type { SecretSealer, ValueKey } from "../sealing/index.ts";
+
+/** What a committer's file is rendered from: an order, a tenant Namespace, or a generated Argo CD object (per-hub output). */
+export type CommitterSource = PlannedSource | { readonly kind: "argocd"; readonly object: KubeObject };
 
 type RenderModule = typeof import("../../render/render-order.ts");
 
@@ -20,6 +24,8 @@ export class FileRenderer {
   constructor(
     readonly options: RenderOptions,
     private readonly sealer?: SecretSealer,
+    /** Without a sealer, the value key still keys the config versions in commit messages (per-hub output: hubs seal, this one may not). */
+    private readonly valueKey?: ValueKey,
   ) {}
 
   /** The order's file and its tenant's `_namespace.yaml` (layout paths, input digests). */
@@ -29,7 +35,8 @@ export class FileRenderer {
 
   /** The config version the order's children carry in Git (keyed when sealed). */
   stampedConfigVersion(order: VersionedOrder): string {
-    return this.sealer ? this.sealer.configVersion(order) : order.desiredConfigVersion;
+    if (this.sealer) return this.sealer.configVersion(order);
+    return this.valueKey ? keyedConfigVersion(this.valueKey, order) : order.desiredConfigVersion;
   }
 
   get sealing(): boolean {
@@ -41,9 +48,10 @@ export class FileRenderer {
    * ciphertext of values that did not change; unread without sealing). Throws the sealer's
    * CertificateChangedError when the file was sealed under another certificate.
    */
-  async render(file: PlannedFile, previousFile: string | undefined): Promise<string> {
-    const { renderOrder, renderTenantNamespace } = await (this.module ??= import("../../render/render-order.ts"));
+  async render(file: PlannedFile<CommitterSource>, previousFile: string | undefined): Promise<string> {
     const source = file.source;
+    if (source.kind === "argocd") return composeFile(file.description, file.inputDigest, serializeObjects([source.object]));
+    const { renderOrder, renderTenantNamespace } = await (this.module ??= import("../../render/render-order.ts"));
     const objects = source.kind === "namespace" ? [renderTenantNamespace(source.namespace)] : isCatalogOrder(source.order) ? catalogObjects(source.order) : renderOrder(source.order, this.options);
     const sealed = source.kind === "order" && this.options.sealing ? this.options.sealing.sealObjects(objects, previousFile) : objects;
     return composeFile(file.description, file.inputDigest, serializeObjects(sealed));
