@@ -165,6 +165,7 @@ describe("the commit loop with hubs", () => {
     restarted.put({ ...deleting, metadata: { ...deleting.metadata, deletionTimestamp: new Date().toISOString() as unknown as Date } });
     await restarted.settled();
     expect(files("two-hubs").filter((file) => file.includes(GLOBEX))).toEqual([]);
+    expect(commitsOf(daemon, "two-hubs")[0]!.message).toMatch(/VirtualMachine orders\/vm-b2 \(config version hmac-sha256:/);
     expect(commitsOf(daemon, "two-hubs")[0]!.message).toContain(`Argo CD files removed: rendered/argocd/applications/hub-b.${GLOBEX}.yaml, rendered/argocd/projects/osac-vm.${GLOBEX}.yaml`);
 
     // An order whose annotation names another hub than where its file is: held, never moved.

@@ -1,4 +1,6 @@
 import { validateOrder } from "../../domain/order.ts";
+import { splitHubPath } from "../../render/hubs/hub-layout.ts";
+import type { FileRenderer } from "./file-renderer.ts";
 import type { CommitLoopDeps, CommittedTarget } from "./loop-deps.ts";
 import { commitMessage, type OrderChange } from "./commit-message.ts";
 import { notCommitted } from "./committed-condition.ts";
@@ -103,7 +105,7 @@ export async function buildBatch(deps: CommitLoopDeps, state: BatchState, keys: 
   }
   const removals = [...guarded.plan.removals, ...argoCdRemovals];
   const changedKeys = new Set(rendered.changed.flatMap((write) => (write.write.orderKey ? [write.write.orderKey] : [])));
-  const removedKeys = new Set(guarded.plan.removals.flatMap((removal) => (removal.orderKey ? [removal.orderKey] : [])));
+  const removedPaths = new Map(guarded.plan.removals.flatMap((removal) => (removal.orderKey ? [[removal.orderKey, removal.path] as const] : [])));
   for (const key of [...plan.current, ...rendered.identical]) {
     const intent = intents.get(key);
     if (intent?.kind === "write" && state.base && !changedKeys.has(key)) targets.set(key, { kind: "current", commit: state.base, configVersion: intent.order.desiredConfigVersion });
@@ -114,10 +116,11 @@ export async function buildBatch(deps: CommitLoopDeps, state: BatchState, keys: 
     if (!write.write.orderKey || write.write.file.source.kind !== "order") continue;
     orders.push({ orderKey: write.write.orderKey, change: write.write.exists ? "changed" : "created", configVersion: (write.write.renderer ?? deps.renderer).stampedConfigVersion(write.write.file.source.order) });
   }
-  for (const key of removedKeys) {
+  for (const [key, path] of removedPaths) {
     if (changedKeys.has(key)) continue;
     const last = validateOrder(deps.orders.get(key)).value;
-    orders.push({ orderKey: key, change: "deleted", ...(last ? { configVersion: deps.renderer.stampedConfigVersion(last) } : {}) });
+    const renderer = rendererOfFile(deps, path);
+    orders.push({ orderKey: key, change: "deleted", ...(last && renderer ? { configVersion: renderer.stampedConfigVersion(last) } : {}) });
   }
   const argoCdPaths = new Set([...argoCdWritten, ...argoCdRemovals.map((removal) => removal.path)]);
   const namespaceFiles = {
@@ -137,4 +140,18 @@ export async function buildBatch(deps: CommitLoopDeps, state: BatchState, keys: 
     targets,
     heldBack: guarded.heldBack,
   };
+}
+
+/**
+ * The renderer that wrote an order file: its hub's under `hubs/<hub>/`, else the committer's own.
+ * Undefined for a hub that is gone or cannot seal: its config version is then left out of the
+ * message rather than risk an unkeyed one for a sealed order.
+ */
+function rendererOfFile(deps: CommitLoopDeps, path: string): FileRenderer | undefined {
+  const hubs = deps.hubs;
+  const split = hubs ? splitHubPath(deps.prefix ? path.slice(deps.prefix.length + 1) : path) : undefined;
+  if (!hubs || !split) return deps.renderer;
+  const hub = hubs.hub(split.hub);
+  const outcome = hub && hubs.rendererFor(hub);
+  return outcome && "renderer" in outcome ? outcome.renderer : undefined;
 }

@@ -61,7 +61,7 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
     ...(config.defaultStorageClass ? { defaultStorageClass: config.defaultStorageClass } : {}),
     ...(setup.sealer ? { sealing: setup.sealer } : {}),
   };
-  const renderer = new FileRenderer(options, setup.sealer, setup.valueKey);
+  const renderer = new FileRenderer(options, setup.sealer);
   const blobs = new BlobReader(setup.repository.options.gitDir, setup.environment.env);
   const headerCache = new HeaderCache(join(config.dataDir, "header-cache"));
   headerCache.load();

@@ -1,12 +1,12 @@
 import { isCatalogOrder } from "../../domain/catalog-order/index.ts";
-import { keyedConfigVersion, type VersionedOrder } from "../../domain/keyed-config-version.ts";
+import type { VersionedOrder } from "../../domain/keyed-config-version.ts";
 import type { Order } from "../../domain/order.ts";
 import { renderedObjectsOf } from "../../render/catalog/renderable-order.ts";
 import type { RenderOptions } from "../../render/profile.ts";
 import type { KubeObject } from "../../render/render-order.ts";
 import { planTree, type PlannedFile, type PlannedSource } from "../../render/tree/plan.ts";
 import { composeFile, serializeObjects } from "../../render/tree/rendered-file.ts";
-import type { SecretSealer, ValueKey } from "../sealing/index.ts";
+import type { SecretSealer } from "../sealing/index.ts";
 
 /** What a committer's file is rendered from: an order, a tenant Namespace, or a generated Argo CD object (per-hub output). */
 export type CommitterSource = PlannedSource | { readonly kind: "argocd"; readonly object: KubeObject };
@@ -24,8 +24,6 @@ export class FileRenderer {
   constructor(
     readonly options: RenderOptions,
     private readonly sealer?: SecretSealer,
-    /** Without a sealer, the value key still keys the config versions in commit messages (per-hub output: hubs seal, this one may not). */
-    private readonly valueKey?: ValueKey,
   ) {}
 
   /** The order's file and its tenant's `_namespace.yaml` (layout paths, input digests). */
@@ -35,8 +33,7 @@ export class FileRenderer {
 
   /** The config version the order's children carry in Git (keyed when sealed). */
   stampedConfigVersion(order: VersionedOrder): string {
-    if (this.sealer) return this.sealer.configVersion(order);
-    return this.valueKey ? keyedConfigVersion(this.valueKey, order) : order.desiredConfigVersion;
+    return this.sealer ? this.sealer.configVersion(order) : order.desiredConfigVersion;
   }
 
   get sealing(): boolean {

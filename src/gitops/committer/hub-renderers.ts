@@ -17,9 +17,8 @@ export class HubFileRenderer extends FileRenderer {
     readonly hub: HubModel,
     options: RenderOptions,
     sealer: ConstructorParameters<typeof FileRenderer>[1],
-    valueKey: ValueKey | undefined,
   ) {
-    super(options, sealer, valueKey);
+    super(options, sealer);
   }
 
   override planOrder(order: Order): PlannedFile[] {
@@ -71,6 +70,6 @@ export class HubRenderers {
     }
     const built = hubRenderOptions([hub], this.settings.base, { ...(valueKey ? { valueKey } : {}), reseal, now: this.settings.now?.() ?? new Date() });
     if (built.errors.length > 0) return { problem: built.errors.join("; ") };
-    return { renderer: new HubFileRenderer(hub, built.byHub.get(hub.name)!, built.sealers.get(hub.name), valueKey) };
+    return { renderer: new HubFileRenderer(hub, built.byHub.get(hub.name)!, built.sealers.get(hub.name)) };
   }
 }

@@ -79,7 +79,7 @@ export class LoopHarness {
       blobs: this.blobs,
       headerCache,
       orders: { get: (key) => this.orders.get(key), keys: () => [...this.orders.keys()] },
-      renderer: new FileRenderer(renderOptions, options.sealer, hubs?.valueKey),
+      renderer: new FileRenderer(renderOptions, options.sealer),
       ...(hubs
         ? {
             hubs: {
