@@ -1,10 +1,12 @@
 // `osac-vm committer --hubs` on the real parts (docs/adr/0033-committer-per-hub-output.md): two more
-// control planes are hubs, registered with Argo CD by cluster Secrets and on the management cluster
-// as Hub objects; orders created through the API with cloudkit.openshift.io/hub are committed by
-// the real committer process under rendered/hubs/<hub>/, with the generated Argo CD objects under
-// rendered/argocd/. Those objects, applied as committed, make each hub's Application sync only
-// that hub's orders, to that hub's cluster.
+// control planes are hubs, each with its own real sealed-secrets controller, registered with Argo CD
+// by cluster Secrets and on the management cluster as Hub objects carrying that controller's
+// certificate; orders created through the API with cloudkit.openshift.io/hub are committed by the
+// real committer process under rendered/hubs/<hub>/, sealed for their hub, with the generated Argo
+// CD objects under rendered/argocd/. Those objects, applied as committed, make each hub's
+// Application sync only that hub's orders, to that hub's cluster, whose controller decrypts them.
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,6 +15,7 @@ import yaml from "js-yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { ARGOCD_NAMESPACE } from "../../scripts/cluster/argocd.ts";
 import { REPO_ROOT, startControlPlane, type ControlPlane } from "../../scripts/cluster/harness.ts";
+import { startSealedSecretsController, type SealedSecretsController } from "../../scripts/cluster/sealed-secrets.ts";
 import { tenantNamespace } from "../../src/domain/tenant.ts";
 import { startControllerProcess, type ControllerProcess } from "../e2e/support/controller-process.ts";
 import { adminKubeConfig, createNamespace, rawRequest, ResourceMapper, serverSideApply, uniqueName, type KubeObject } from "../e2e/support/kube.ts";
@@ -40,7 +43,10 @@ let hubA: ControlPlane;
 let hubB: ControlPlane;
 let repo: RenderedRepo;
 let committer: ControllerProcess;
+let sealedSecrets: SealedSecretsController[] = [];
 const applied: KubeObject[] = [];
+const userData = (hub: string) => `#cloud-config\nchpasswd:\n  list: |\n    ${hub}:${randomBytes(12).toString("base64")}\n  expire: false\n`;
+const USER_DATA = { a: userData("a"), b: userData("b") };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -108,10 +114,19 @@ beforeAll(async () => {
   ]);
   await registerCluster(`cluster-${H.a}`, hubA);
   await registerCluster(`cluster-${H.b}`, hubB);
-  for (const name of [H.a, H.b]) {
-    const hub = { apiVersion: "gitops.cloudkit.openshift.io/v1alpha1", kind: "Hub", metadata: { name }, spec: { capabilities: ["virtualmachines"], kubeconfigSecretRef: { name: `${name}-kubeconfig` }, argocdClusterName: `cluster-${name}` } };
+  // Each hub's own sealed-secrets controller, whose certificate its Hub carries.
+  sealedSecrets = await Promise.all([hubA, hubB].map((cp) => startSealedSecretsController({ kubeconfigPath: cp.kubeconfigPath, keyNamespace: uniqueName("sealed-secrets"), keySizeBits: 2048, log })));
+  for (const [index, name] of [H.a, H.b].entries()) {
+    const hub = {
+      apiVersion: "gitops.cloudkit.openshift.io/v1alpha1",
+      kind: "Hub",
+      metadata: { name },
+      spec: { capabilities: ["virtualmachines"], kubeconfigSecretRef: { name: `${name}-kubeconfig` }, argocdClusterName: `cluster-${name}`, sealingCertificate: await sealedSecrets[index]!.certificatePem() },
+    };
     await serverSideApply(admin, mapper, hub as unknown as KubeObject, TEST_MANAGER);
   }
+  const keyFile = path.join(work, "value.key");
+  fs.writeFileSync(keyFile, randomBytes(48), { mode: 0o600 });
   const leaseNamespace = uniqueName("lease");
   await createNamespace(admin, leaseNamespace);
   await createNamespace(admin, ordersNamespace);
@@ -126,7 +141,7 @@ beforeAll(async () => {
     identity: "committer-hubs-0",
     logLevel: "info",
     command: ["committer"],
-    extraArgs: ["--repository", repo.url, "--git-credentials-dir", credentials, "--hubs", "--order-namespaces", ordersNamespace, "--argocd-namespace", ARGOCD_NAMESPACE],
+    extraArgs: ["--repository", repo.url, "--git-credentials-dir", credentials, "--hubs", "--sealing-key-file", keyFile, "--order-namespaces", ordersNamespace, "--argocd-namespace", ARGOCD_NAMESPACE],
   });
 }, 300_000);
 
@@ -136,6 +151,7 @@ beforeEach(({ onTestFailed }) => {
 
 afterAll(async () => {
   await committer?.stop();
+  await Promise.all(sealedSecrets.map((controller) => controller.stop()));
   for (const object of applied.filter((o) => o.kind === "Application")) await apps.delete(object.metadata.name).catch(() => {});
   for (const hub of [H.a, H.b]) {
     await rawRequest(admin, "DELETE", `/api/v1/namespaces/${ARGOCD_NAMESPACE}/secrets/cluster-cluster-${hub}`).catch(() => {});
@@ -147,12 +163,12 @@ afterAll(async () => {
 });
 
 describe("GIVEN the committer with --hubs, two Hubs and Argo CD with a cluster Secret per hub", () => {
-  it("WHEN orders are created on each hub and on an unknown one THEN each is committed under its hub with the Argo CD objects, which sync only that hub's orders to its cluster", async () => {
-    const onHub = (name: string, hub: string) => {
-      const order = gitopsOrder(name, ordersNamespace, TENANT);
+  it("WHEN orders are created on each hub and on an unknown one THEN each is committed under its hub, sealed for it, with the Argo CD objects, which sync only that hub's orders to its cluster", async () => {
+    const onHub = (name: string, hub: string, parameters: Record<string, unknown> = {}) => {
+      const order = gitopsOrder(name, ordersNamespace, TENANT, parameters);
       return { ...order, metadata: { ...order.metadata, annotations: { ...order.metadata.annotations, [HUB_ANNOTATION]: hub } } };
     };
-    for (const order of [onHub("vm-a1", H.a), onHub("vm-a2", H.a), onHub("vm-b1", H.b), onHub("vm-lost", `nowhere-${suffix}`)]) {
+    for (const order of [onHub("vm-a1", H.a, { cloud_init_config: Buffer.from(USER_DATA.a).toString("base64") }), onHub("vm-a2", H.a), onHub("vm-b1", H.b, { cloud_init_config: Buffer.from(USER_DATA.b).toString("base64") }), onHub("vm-lost", `nowhere-${suffix}`)]) {
       const created = await rawRequest(admin, "POST", ORDERS, JSON.stringify(order));
       expect(created.status, created.body).toBe(201);
     }
@@ -194,5 +210,23 @@ describe("GIVEN the committer with --hubs, two Hubs and Argo CD with a cluster S
     expect(await vmNames(hubB)).toEqual(["vm-b1"]);
     const management = await rawRequest(admin, "GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachines`);
     expect(management.status === 404 || JSON.parse(management.body).items.length === 0).toBe(true);
+
+    // Sealed for its hub: each hub's own controller decrypts its order's user data; none is in Git.
+    for (const [cp, order, expected] of [[hubA, "vm-a1", USER_DATA.a], [hubB, "vm-b1", USER_DATA.b]] as const) {
+      const deadline = Date.now() + 90_000;
+      let secret: { data?: Record<string, string> } | undefined;
+      while (!secret) {
+        const response = await rawRequest(hubAdmin(cp), "GET", `/api/v1/namespaces/${tenantNs}/secrets/${order}-cloud-init`);
+        if (response.status === 200) secret = JSON.parse(response.body);
+        else if (Date.now() > deadline) throw new Error(`the ${order} cloud-init Secret was not decrypted on its hub:\n${sealedSecrets.map((c) => c.log().split("\n").slice(-10).join("\n")).join("\n")}`);
+        else await sleep(250);
+      }
+      expect(Buffer.from(secret.data?.userData ?? "", "base64").toString()).toBe(expected);
+    }
+    const history = await bareGit("log", "-p", "--all", "--format=%H%n%B");
+    for (const secret of [USER_DATA.a, USER_DATA.b]) {
+      expect(history.includes(secret), "plaintext in git log -p").toBe(false);
+      expect(history.includes(Buffer.from(secret).toString("base64")), "base64 in git log -p").toBe(false);
+    }
   });
 });
