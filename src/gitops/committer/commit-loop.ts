@@ -36,7 +36,7 @@ export class CommitLoop {
   private started = false;
   private stopped = false;
   private lastCommitStartedAtMs: number | undefined;
-  /** Until a batch of this term succeeds, look at every tenant's Argo CD objects (per-hub output). */
+  /** Until a batch of this term succeeds, every tenant's Argo CD objects are planned (per-hub output). */
   private sweepArgoCd = true;
   private retryNotBeforeMs: number | undefined;
   private readonly failures: PushFailures;
@@ -121,12 +121,7 @@ export class CommitLoop {
     if (this.started) this.upkeep.saveHeaderCache();
   }
 
-  /**
-   * A Hub's spec changed where it decides files (certificate, storage class, Argo CD cluster
-   * name), or the Hub came or went: every order with a file on it is looked at again. Walks the
-   * committer's files once (a rare event); orders annotated with the hub and not written yet are
-   * the caller's to mark.
-   */
+  /** A Hub changed where it decides files, or came or went: its orders with files are looked at again (one walk; rare). */
   markHub(hub: string): void {
     const directory = this.deps.prefix ? `${this.deps.prefix}/hubs/${hub}` : `hubs/${hub}`;
     for (const key of this.owned.orderKeysUnder(directory)) this.markDirty(key);
