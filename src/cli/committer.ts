@@ -22,10 +22,17 @@ Options:
   --sealing-certificate-file <pem>
                                 The sealed-secrets controller's certificate: Secrets become SealedSecrets,
                                 and orders with their own cloud-init are accepted
-  --sealing-key-file <file>     Key of the keyed hashes (>= 32 random bytes, never in Git); with sealing
+  --sealing-key-file <file>     Key of the keyed hashes (>= 32 random bytes, never in Git); with sealing,
+                                or alone with --hubs (each hub seals with its own certificate)
   --reseal                      Re-seal values sealed under another certificate (rotation) instead of refusing
   --default-storage-class <name>
                                 storageClassName for orders that name none (default: none rendered)
+  --hubs                        Per-hub output: watch the Hub objects; an order with cloudkit.openshift.io/hub
+                                goes to hubs/<hub>/<tenant-namespace>/, sealed with that Hub's
+                                spec.sealingCertificate, with an Argo CD Application per hub and tenant and an
+                                AppProject per tenant under argocd/ (as render --hubs writes them)
+  --argocd-repo-url <url>       With --hubs: the repository URL the generated Applications name
+                                (default: --repository)
   --batch-window <duration>     Changes within this window become one commit (default 1s)
   --max-removals <n>            Hold back a batch removing more orders than this (default 10)
   --max-removal-percent <n>     ... or more than this share of the tree (default 50)
@@ -58,6 +65,8 @@ const OPTIONS = {
   "sealing-key-file": { type: "string" },
   reseal: { type: "boolean" },
   "default-storage-class": { type: "string" },
+  hubs: { type: "boolean" },
+  "argocd-repo-url": { type: "string" },
   "batch-window": { type: "string" },
   "max-removals": { type: "string" },
   "max-removal-percent": { type: "string" },

@@ -69,6 +69,19 @@ describe("helm template, the committer", () => {
     expect(controller.volumes.find((v: KubeDoc) => v.name === "config-version-key").secret.secretName).toBe("osac-vm-sealing-key");
   });
 
+  it("GIVEN hubs.enabled THEN the committer writes per-hub output (--hubs) with the value key alone, and may list and watch Hubs", async () => {
+    const withHubs = await render({ optionSet: "committer", valuesFiles: ["ci/hubs-values.yaml"], set: { "committer.sealing.enabled": false, "committer.argoCd.repoUrl": "https://git.example.com/argo/fleet.git" }, namespace: NS });
+    const c = find(withHubs, "Deployment", "-committer").spec.template.spec.containers[0];
+    const parsed = parseCommitterConfig(argsToFlags(c.args) as never, { ...plainEnv(c), POD_NAMESPACE: NS });
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(parsed.data).toMatchObject({ hubs: true, sealing: { keyFile: `${mountOf(c, "sealing-key")}/seal.key`, reseal: false }, argoCd: { repoUrl: "https://git.example.com/argo/fleet.git" } });
+    expect(parsed.data!.sealing!.certificateFile).toBeUndefined();
+    expect(mountOf(c, "sealing-certificate")).toBeUndefined();
+    expect(find(withHubs, "ClusterRole", "-committer").rules).toContainEqual({ apiGroups: ["gitops.cloudkit.openshift.io"], resources: ["hubs"], verbs: ["list", "watch"] });
+    expect(find(docs, "ClusterRole", "-committer").rules.some((rule: KubeDoc) => rule.resources.includes("hubs"))).toBe(false);
+    expect(committerContainer().args).not.toContain("--hubs");
+  });
+
   it("GIVEN default values THEN no committer object and no key for the controller", async () => {
     const defaults = await render({ namespace: NS });
     expect(defaults.filter((doc) => doc.metadata.name.includes("committer"))).toEqual([]);

@@ -36,6 +36,8 @@ export class CommitLoop {
   private started = false;
   private stopped = false;
   private lastCommitStartedAtMs: number | undefined;
+  /** Until a batch of this term succeeds, every tenant's Argo CD objects are planned (per-hub output). */
+  private sweepArgoCd = true;
   private retryNotBeforeMs: number | undefined;
   private readonly failures: PushFailures;
   private readonly upkeep: RepositoryUpkeep;
@@ -43,7 +45,7 @@ export class CommitLoop {
   private readonly now: () => number;
 
   constructor(private readonly deps: CommitLoopDeps) {
-    this.readers = { repository: deps.repository, blobs: deps.blobs, cache: deps.headerCache, prefix: deps.prefix };
+    this.readers = { repository: deps.repository, blobs: deps.blobs, cache: deps.headerCache, prefix: deps.prefix, hubs: deps.hubs !== undefined };
     this.now = deps.now ?? Date.now;
     const { url, branch } = deps.repository.options;
     this.failures = new PushFailures({ maxBackoffMs: deps.maxBackoffMs, failuresBeforeCondition: deps.failuresBeforeCondition, url, branch });
@@ -119,6 +121,12 @@ export class CommitLoop {
     if (this.started) this.upkeep.saveHeaderCache();
   }
 
+  /** A Hub changed where it decides files, or came or went: its orders with files are looked at again (one walk; rare). */
+  markHub(hub: string): void {
+    const directory = this.deps.prefix ? `${this.deps.prefix}/hubs/${hub}` : `hubs/${hub}`;
+    for (const key of this.owned.orderKeysUnder(directory)) this.markDirty(key);
+  }
+
   markDirty(key: string, atMs = this.now()): void {
     if (this.stopped) return;
     if (!this.dirty.has(key)) this.dirty.set(key, atMs);
@@ -148,6 +156,7 @@ export class CommitLoop {
     const keys = new Set(batch.keys());
     this.running = this.commitBatch(batch, keys)
       .then(() => {
+        this.sweepArgoCd = false;
         this.failures.succeeded();
         this.retryNotBeforeMs = undefined;
         this.deps.metrics.consecutiveFailures.set(0);
@@ -219,7 +228,7 @@ export class CommitLoop {
 
   /** Plans, renders and commits the batch on the base commit (batch-builder.ts); undefined when nothing changes. */
   private async buildBatch(keys: ReadonlySet<string>): Promise<BuiltBatch | undefined> {
-    const result = await buildBatch(this.deps, { owned: this.owned, base: this.base, suspect: this.suspect, now: this.now }, keys);
+    const result = await buildBatch(this.deps, { owned: this.owned, base: this.base, suspect: this.suspect, now: this.now, sweepArgoCd: this.sweepArgoCd }, keys);
     this.heldBack.clear();
     for (const key of result.heldBack) this.heldBack.add(key);
     if (!result.built) this.deps.onTargets(result.targets);

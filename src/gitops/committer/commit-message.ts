@@ -9,6 +9,8 @@ export interface OrderChange {
 export interface CommitSummary {
   readonly orders: readonly OrderChange[];
   readonly namespaceFiles: { readonly written: readonly string[]; readonly removed: readonly string[] };
+  /** The generated Argo CD Applications and AppProjects (per-hub output). */
+  readonly argoCdFiles?: { readonly written: readonly string[]; readonly removed: readonly string[] };
   /** Our files another commit had changed, which this commit puts back (the live orders win). */
   readonly overridden: readonly string[];
   /** The replica that made the commit (its leader identity). */
@@ -32,12 +34,16 @@ export function commitMessage(summary: CommitSummary): string {
   ] as const;
   const counts = groups.filter(([, orders]) => orders.length > 0).map(([title, orders]) => `${title.toLowerCase()} ${orders.length}`);
   const { written, removed } = summary.namespaceFiles;
+  const argoCd = summary.argoCdFiles ?? { written: [], removed: [] };
+  const argoCdCount = argoCd.written.length + argoCd.removed.length;
   const subject =
     counts.length > 0
       ? `${counts.join(", ")} order(s)`
       : summary.overridden.length > 0
         ? `restored ${summary.overridden.length} file(s)`
-        : `${written.length + removed.length} tenant namespace file(s)`;
+        : argoCdCount > 0 && written.length + removed.length === 0
+          ? `${argoCdCount} Argo CD file(s)`
+          : `${written.length + removed.length} tenant namespace file(s)`;
   const lines = [`osac-vm committer: ${subject}`, ""];
   for (const [title, orders] of groups) {
     if (orders.length === 0) continue;
@@ -48,6 +54,8 @@ export function commitMessage(summary: CommitSummary): string {
   }
   if (written.length > 0) lines.push(`Tenant namespace files written: ${[...written].sort().join(", ")}`);
   if (removed.length > 0) lines.push(`Tenant namespace files removed: ${[...removed].sort().join(", ")}`);
+  if (argoCd.written.length > 0) lines.push(`Argo CD files written: ${[...argoCd.written].sort().join(", ")}`);
+  if (argoCd.removed.length > 0) lines.push(`Argo CD files removed: ${[...argoCd.removed].sort().join(", ")}`);
   if (summary.overridden.length > 0) {
     lines.push(`Overrode ${summary.overridden.length} file(s) of ours that another commit had changed; the state rendered from the live orders wins:`);
     for (const path of [...summary.overridden].sort()) lines.push(`  ${path}`);

@@ -12,7 +12,9 @@ export type NotCommittedReason =
   | "SealingUnavailable"
   | "SealingCertificateChanged"
   | "HeldBack"
-  | "PathOccupied";
+  | "PathOccupied"
+  | "UnknownHub"
+  | "HubChanged";
 
 export interface CommittedValue {
   readonly status: "True" | "False";

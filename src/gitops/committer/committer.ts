@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Annotations, Labels } from "../../api/well-known.ts";
 import type { RawObject } from "../../controller/cache/raw-object.ts";
 import { startLeadership } from "../../controller/runtime/leadership.ts";
+import { HubCache } from "../../hubs/hub-cache.ts";
 import { detectClusterAccess } from "../../platform/kube/cluster-access.ts";
 import { KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -15,6 +16,8 @@ import { CommitLoop } from "./commit-loop.ts";
 import type { CommitterConfig } from "./config.ts";
 import { FileRenderer } from "./file-renderer.ts";
 import { HeaderCache } from "./header-cache.ts";
+import { hubRenderFingerprint, HubRenderers } from "./hub-renderers.ts";
+import type { CommitterHubs } from "./loop-deps.ts";
 import { CommitterMetrics } from "./metrics.ts";
 import { OrderCache } from "./order-cache.ts";
 import { COMMITTER_FINALIZER, OrderHousekeeping } from "./order-housekeeping.ts";
@@ -37,6 +40,7 @@ function renderFingerprint(raw: RawObject | undefined): string {
     metadata.deletionTimestamp ?? "",
     metadata.annotations?.[Annotations.managedBy] ?? "",
     metadata.annotations?.[Annotations.tenant] ?? "",
+    metadata.annotations?.[Annotations.hub] ?? "",
     metadata.labels?.[Labels.orderUuid] ?? "",
   ].join("|");
 }
@@ -76,6 +80,19 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
         });
 
   let term: { loop: CommitLoop; housekeeping: OrderHousekeeping } | undefined;
+  // Per-hub output (docs/adr/0033-committer-per-hub-output.md): the Hubs from the project's hub
+  // cache (its Hub watch only: no Secrets, no tally), one renderer per hub.
+  const hubFingerprints = new Map<string, string>();
+  const hubCache = config.hubs
+    ? new HubCache({
+        kubeConfig: access.kubeConfig,
+        rest,
+        logger,
+        onHubChanged: (name) => hubChanged(name),
+        onWatchRestart: () => metrics.watchRestarts.inc({ watch: "hubs" }),
+      })
+    : undefined;
+  const hubs: CommitterHubs | undefined = hubCache && hubDirectory(hubCache, config, options, setup);
   let leading = false;
   let closing = false;
   const fingerprints = new Map<string, string>();
@@ -101,8 +118,21 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
     onRestart: () => metrics.watchRestarts.inc({ watch: "orders" }),
   });
 
+  /** A Hub changed where it decides files (or came or went): its orders are looked at again. */
+  function hubChanged(name: string): void {
+    const fingerprint = hubRenderFingerprint(hubCache?.hub(name));
+    if (hubFingerprints.get(name) === fingerprint) return;
+    hubFingerprints.set(name, fingerprint);
+    if (!term) return;
+    term.loop.markHub(name);
+    for (const key of orders.keys()) {
+      const raw = orders.get(key);
+      if (raw?.metadata.annotations?.[Annotations.hub] === name && relevant(key, raw)) term.loop.markDirty(key);
+    }
+  }
+
   const startTerm = async () => {
-    while (!orders.synced && leading && !closing) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!(orders.synced && (hubCache?.synced ?? true)) && leading && !closing) await new Promise((resolve) => setTimeout(resolve, 100));
     if (!leading || closing) return;
     let loop: CommitLoop;
     const housekeeping = new OrderHousekeeping({ rest, orders, loop: { hasFiles: (key) => loop.hasFiles(key), isSettled: (key) => loop.isSettled(key) }, logger, metrics, concurrency: config.concurrency });
@@ -112,6 +142,7 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
       headerCache,
       orders,
       renderer,
+      ...(hubs ? { hubs } : {}),
       prefix: config.path,
       identity: config.author,
       replica: config.leaderElection.identity,
@@ -154,7 +185,7 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
     await current.housekeeping.stop();
   };
 
-  await orders.start();
+  await Promise.all([orders.start(), hubCache?.start()]);
   await refresher?.start();
   const leadership = startLeadership(config.leaderElection, access.kubeConfig, logger, metrics.leader, {
     start: () => {
@@ -175,13 +206,16 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
   }, 5_000);
   ticker.unref();
 
-  const server = probeServer({ metrics, ready: () => (closing ? "shutting down" : !orders.synced ? "the order cache has not synced" : undefined) });
+  const server = probeServer({
+    metrics,
+    ready: () => (closing ? "shutting down" : !orders.synced ? "the order cache has not synced" : hubCache && !hubCache.synced ? "the hub cache has not synced" : undefined),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.metricsPort, config.bindAddress, () => resolve());
   });
   const metricsPort = (server.address() as AddressInfo).port;
-  logger.info({ metricsPort, repository: config.repository, branch: config.branch, path: config.path, sealing: Boolean(setup.sealer), leaderElection: config.leaderElection.enabled }, "Started the committer");
+  logger.info({ metricsPort, repository: config.repository, branch: config.branch, path: config.path, sealing: Boolean(setup.sealer), hubs: config.hubs, leaderElection: config.leaderElection.enabled }, "Started the committer");
 
   return {
     metricsPort,
@@ -192,11 +226,24 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
       await leadership.stop();
       await refresher?.stop();
       await orders.stop();
+      await hubCache?.stop();
       blobs.close();
       rest.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       logger.info("Stopped the committer");
     },
+  };
+}
+
+/** The watched Hubs as the commit loop reads them, each hub's renderer, and the generated Argo CD objects' settings. */
+function hubDirectory(cache: HubCache, config: CommitterConfig, options: RenderOptions, setup: CommitterSetup): CommitterHubs {
+  const { sealing: _own, ...base } = options;
+  const renderers = new HubRenderers({ base, ...(setup.valueKey ? { valueKey: setup.valueKey } : {}), reseal: config.sealing?.reseal ?? false });
+  return {
+    hub: (name) => cache.hub(name),
+    names: () => cache.hubs().map((hub) => hub.name),
+    rendererFor: (hub) => renderers.for(hub),
+    argoCd: { repoURL: config.argoCd.repoUrl ?? config.repository, targetRevision: config.branch, path: config.path, namespace: config.argoCd.namespace ?? "argocd" },
   };
 }

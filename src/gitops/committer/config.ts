@@ -35,7 +35,10 @@ export const CommitterConfigSchema = z
     credentialsDir: z.string().min(1).optional(),
     caFile: z.string().min(1).optional(),
     author: z.object({ name: z.string().min(1), email: z.string().min(3) }),
-    sealing: z.object({ certificateFile: z.string().min(1), keyFile: z.string().min(1), reseal: z.boolean() }).optional(),
+    /** Without a certificate file (only with hubs): the value key for the hubs' own certificates. */
+    sealing: z.object({ certificateFile: z.string().min(1).optional(), keyFile: z.string().min(1), reseal: z.boolean() }).optional(),
+    /** Per-hub output (docs/adr/0033-committer-per-hub-output.md): watch the Hubs, write hub orders under hubs/<hub>/ and the Argo CD objects. */
+    hubs: z.boolean(),
     defaultStorageClass: z.string().min(1).optional(),
     batchWindowMs: z.number({ error: "must be a duration such as 1s or 500ms" }).int().min(0).max(600_000, "must be at most 10m"),
     removal: z.object({
@@ -43,7 +46,12 @@ export const CommitterConfigSchema = z
       maxRemovedPercent: z.coerce.number().min(0).max(100),
       allowMassRemoval: z.boolean(),
     }),
-    argoCd: z.object({ refresh: z.enum(["normal", "hard", "none"]), namespace: z.string().min(1).optional() }),
+    argoCd: z.object({
+      refresh: z.enum(["normal", "hard", "none"]),
+      namespace: z.string().min(1).optional(),
+      /** The repository URL the generated Applications name (with hubs); absent: `repository`. */
+      repoUrl: z.string().min(1).optional(),
+    }),
     concurrency: z.coerce.number().int().min(1).max(64),
     ...processSettingsShape,
     networkTimeoutMs: z.number().int().positive(),
@@ -51,6 +59,12 @@ export const CommitterConfigSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    if (config.sealing && config.sealing.certificateFile === undefined && !config.hubs) {
+      context.addIssue({ code: "custom", path: ["sealing", "certificateFile"], message: "is required" });
+    }
+    if (config.argoCd.repoUrl !== undefined && !config.hubs) {
+      context.addIssue({ code: "custom", path: ["argoCd", "repoUrl"], message: "needs --hubs (the Argo CD objects are generated for per-hub output)" });
+    }
     if (config.repository.startsWith("ssh://") || /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:/.test(config.repository)) {
       if (config.caFile) context.addIssue({ code: "custom", path: ["caFile"], message: "applies to https:// repositories, not to SSH" });
     }
@@ -72,6 +86,8 @@ export interface CommitterFlags extends ProcessSettingsFlags {
   "sealing-key-file"?: string;
   reseal?: boolean;
   "default-storage-class"?: string;
+  hubs?: boolean;
+  "argocd-repo-url"?: string;
   "batch-window"?: string;
   "max-removals"?: string;
   "max-removal-percent"?: string;
@@ -89,6 +105,7 @@ export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record
   const window = flags["batch-window"] ?? "1s";
   const orderNamespaces = flags["order-namespaces"]?.split(",").map((item) => item.trim()).filter(Boolean);
   const sealingGiven = flags["sealing-certificate-file"] !== undefined || flags["sealing-key-file"] !== undefined;
+  const certificateFile = flags["sealing-certificate-file"] ?? (flags.hubs ? undefined : "");
   return CommitterConfigSchema.safeParse({
     ...(flags.kubeconfig ?? env.KUBECONFIG ? { kubeconfig: flags.kubeconfig ?? env.KUBECONFIG } : {}),
     ...(orderNamespaces ? { orderNamespaces } : {}),
@@ -100,7 +117,7 @@ export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record
     ...(flags["git-ca-file"] ? { caFile: flags["git-ca-file"] } : {}),
     author: author ? { name: author[1], email: author[2] } : { name: "", email: "" },
     ...(sealingGiven
-      ? { sealing: { certificateFile: flags["sealing-certificate-file"] ?? "", keyFile: flags["sealing-key-file"] ?? "", reseal: flags.reseal ?? false } }
+      ? { sealing: { ...(certificateFile !== undefined ? { certificateFile } : {}), keyFile: flags["sealing-key-file"] ?? "", reseal: flags.reseal ?? false } }
       : {}),
     ...(flags["default-storage-class"] ? { defaultStorageClass: flags["default-storage-class"] } : {}),
     batchWindowMs: parseDurationMs(window),
@@ -109,7 +126,12 @@ export function parseCommitterConfig(flags: CommitterFlags, env: Readonly<Record
       maxRemovedPercent: flags["max-removal-percent"] ?? "50",
       allowMassRemoval: flags["allow-mass-removal"] ?? false,
     },
-    argoCd: { refresh: flags["argocd-refresh"] ?? "normal", ...(flags["argocd-namespace"] ? { namespace: flags["argocd-namespace"] } : {}) },
+    hubs: flags.hubs ?? false,
+    argoCd: {
+      refresh: flags["argocd-refresh"] ?? "normal",
+      ...(flags["argocd-namespace"] ? { namespace: flags["argocd-namespace"] } : {}),
+      ...(flags["argocd-repo-url"] ? { repoUrl: flags["argocd-repo-url"] } : {}),
+    },
     concurrency: flags.concurrency ?? "8",
     ...processSettingsInput(flags, env, { leaseName: "osac-vm-committer", metricsPort: "8080" }),
     networkTimeoutMs: 60_000,
@@ -131,6 +153,7 @@ const SETTING_NAMES: Record<string, string> = {
   "removal.maxRemovedOrders": "--max-removals",
   "removal.maxRemovedPercent": "--max-removal-percent",
   "argoCd.refresh": "--argocd-refresh",
+  "argoCd.repoUrl": "--argocd-repo-url",
   concurrency: "--concurrency",
   metricsPort: "--metrics-port",
   logLevel: "--log-level / LOG_LEVEL",

@@ -3,9 +3,13 @@ import type { VersionedOrder } from "../../domain/keyed-config-version.ts";
 import type { Order } from "../../domain/order.ts";
 import { renderedObjectsOf } from "../../render/catalog/renderable-order.ts";
 import type { RenderOptions } from "../../render/profile.ts";
-import { planTree, type PlannedFile } from "../../render/tree/plan.ts";
+import type { KubeObject } from "../../render/render-order.ts";
+import { planTree, type PlannedFile, type PlannedSource } from "../../render/tree/plan.ts";
 import { composeFile, serializeObjects } from "../../render/tree/rendered-file.ts";
 import type { SecretSealer } from "../sealing/index.ts";
+
+/** What a committer's file is rendered from: an order, a tenant Namespace, or a generated Argo CD object (per-hub output). */
+export type CommitterSource = PlannedSource | { readonly kind: "argocd"; readonly object: KubeObject };
 
 type RenderModule = typeof import("../../render/render-order.ts");
 
@@ -41,9 +45,10 @@ export class FileRenderer {
    * ciphertext of values that did not change; unread without sealing). Throws the sealer's
    * CertificateChangedError when the file was sealed under another certificate.
    */
-  async render(file: PlannedFile, previousFile: string | undefined): Promise<string> {
-    const { renderOrder, renderTenantNamespace } = await (this.module ??= import("../../render/render-order.ts"));
+  async render(file: PlannedFile<CommitterSource>, previousFile: string | undefined): Promise<string> {
     const source = file.source;
+    if (source.kind === "argocd") return composeFile(file.description, file.inputDigest, serializeObjects([source.object]));
+    const { renderOrder, renderTenantNamespace } = await (this.module ??= import("../../render/render-order.ts"));
     const objects = source.kind === "namespace" ? [renderTenantNamespace(source.namespace)] : isCatalogOrder(source.order) ? catalogObjects(source.order) : renderOrder(source.order, this.options);
     const sealed = source.kind === "order" && this.options.sealing ? this.options.sealing.sealObjects(objects, previousFile) : objects;
     return composeFile(file.description, file.inputDigest, serializeObjects(sealed));

@@ -1,5 +1,6 @@
 import type { RawObject } from "../../controller/cache/raw-object.ts";
 import type { Logger } from "../../platform/logger.ts";
+import type { ArgoCdSettings } from "../../render/hubs/argocd-objects.ts";
 import type { RemovalPolicy } from "../../render/tree/removal-guard.ts";
 import type { BareRepository } from "../git/bare-repository.ts";
 import type { BlobReader } from "../git/blob-reader.ts";
@@ -9,6 +10,7 @@ import type { OrderChange } from "./commit-message.ts";
 import type { CommittedValue } from "./committed-condition.ts";
 import type { FileRenderer } from "./file-renderer.ts";
 import type { HeaderCache } from "./header-cache.ts";
+import type { HubDirectory } from "./hub-intent.ts";
 import type { CommitterMetrics } from "./metrics.ts";
 
 // What the commit loop (commit-loop.ts) and the batch builder (batch-builder.ts) share: the loop's
@@ -32,12 +34,19 @@ export interface OrderSource {
   keys(): string[];
 }
 
+/** Per-hub output (docs/adr/0033-committer-per-hub-output.md): the watched Hubs, their renderers, and the Argo CD objects' settings. */
+export interface CommitterHubs extends HubDirectory {
+  readonly argoCd: ArgoCdSettings;
+}
+
 export interface CommitLoopDeps {
   readonly repository: BareRepository;
   readonly blobs: BlobReader;
   readonly headerCache: HeaderCache;
   readonly orders: OrderSource;
   readonly renderer: FileRenderer;
+  /** Set when hubs are configured: hub orders go to `hubs/<hub>/`, with the Argo CD objects under `argocd/`. */
+  readonly hubs?: CommitterHubs;
   /** Repository path of the rendered tree ("" for the root). */
   readonly prefix: string;
   readonly identity: GitIdentity;

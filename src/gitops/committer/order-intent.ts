@@ -4,14 +4,20 @@ import { validateOrder, type Order } from "../../domain/order.ts";
 import type { RawObject } from "../../controller/cache/raw-object.ts";
 import { checkPlainSecrets } from "../../render/plain-secrets.ts";
 import type { RenderOptions } from "../../render/profile.ts";
+import type { FileRenderer } from "./file-renderer.ts";
 
 /** Why an order's files cannot be brought up to date; its files in Git stay as they are. */
-export type KeepReason = "InvalidOrder" | "SealingUnavailable";
+export type KeepReason = "InvalidOrder" | "SealingUnavailable" | "UnknownHub" | "HubChanged";
 
 /** What the committer wants for one order key. Pure data from the order as the cache holds it. */
 export type OrderIntent =
   /** Render the order's files (and write them when they differ). */
-  | { readonly kind: "write"; readonly order: Order }
+  | {
+      readonly kind: "write";
+      readonly order: Order;
+      /** Per-hub output: the renderer of the order's hub (hub-renderers.ts); absent: the committer's single-cluster renderer. */
+      readonly renderer?: FileRenderer;
+    }
   /** The order's files go: it is being deleted, it is gone, or it is no longer managed by gitops. */
   | { readonly kind: "remove"; readonly reason: "deleting" | "gone" | "not-gitops" }
   /** The order cannot be rendered now; whatever Git holds for it stays (an invalid change never deletes a VM). */

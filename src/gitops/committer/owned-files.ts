@@ -22,6 +22,8 @@ export class OwnedFiles {
   private readonly byPath = new Map<string, OwnedFile>();
   private readonly byOrder = new Map<string, string>();
   private readonly ordersPerDirectory = new Map<string, number>();
+  /** Directories holding order files, by their last segment (a tenant namespace): a tenant's hub directories. */
+  private readonly directoriesByName = new Map<string, Set<string>>();
   /** Paths of the layout that hold a file the renderer did not write: never touched. */
   private readonly foreign = new Set<string>();
 
@@ -53,7 +55,9 @@ export class OwnedFiles {
       // Two files claiming one order (a rename by hand): the later one is found by key, both by path.
       if (previous === undefined) this.byOrder.set(file.orderKey, file.path);
       const directory = directoryOf(file.path);
-      this.ordersPerDirectory.set(directory, (this.ordersPerDirectory.get(directory) ?? 0) + 1);
+      const count = (this.ordersPerDirectory.get(directory) ?? 0) + 1;
+      this.ordersPerDirectory.set(directory, count);
+      if (count === 1) this.indexDirectory(directory, true);
     }
   }
 
@@ -67,8 +71,35 @@ export class OwnedFiles {
       const directory = directoryOf(path);
       const count = (this.ordersPerDirectory.get(directory) ?? 1) - 1;
       if (count > 0) this.ordersPerDirectory.set(directory, count);
-      else this.ordersPerDirectory.delete(directory);
+      else {
+        this.ordersPerDirectory.delete(directory);
+        this.indexDirectory(directory, false);
+      }
     }
+  }
+
+  private indexDirectory(directory: string, present: boolean): void {
+    const name = directory.slice(directory.lastIndexOf("/") + 1);
+    const directories = this.directoriesByName.get(name);
+    if (present) {
+      if (directories) directories.add(directory);
+      else this.directoriesByName.set(name, new Set([directory]));
+    } else if (directories) {
+      directories.delete(directory);
+      if (directories.size === 0) this.directoriesByName.delete(name);
+    }
+  }
+
+  /** Directories holding order files whose last segment is `name` (a tenant namespace's directory on each hub). */
+  orderDirectoriesNamed(name: string): readonly string[] {
+    return [...(this.directoriesByName.get(name) ?? [])];
+  }
+
+  /** Orders with a file under this directory (repository path): the orders on one hub. Walks every file. */
+  orderKeysUnder(directory: string): string[] {
+    const keys: string[] = [];
+    for (const file of this.byPath.values()) if (file.orderKey !== undefined && file.path.startsWith(`${directory}/`)) keys.push(file.orderKey);
+    return keys;
   }
 
   /** Order files in a tenant directory (repository path of the directory). */

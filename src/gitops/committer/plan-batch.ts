@@ -1,5 +1,6 @@
 import type { Order } from "../../domain/order.ts";
 import type { PlannedFile } from "../../render/tree/plan.ts";
+import type { CommitterSource, FileRenderer } from "./file-renderer.ts";
 import type { OrderIntent } from "./order-intent.ts";
 import { directoryOf, namespaceFileIn, type OwnedFiles } from "./owned-files.ts";
 
@@ -7,8 +8,10 @@ import { directoryOf, namespaceFileIn, type OwnedFiles } from "./owned-files.ts"
 export interface PlannedWrite {
   /** Path in the repository. */
   readonly path: string;
-  readonly file: PlannedFile;
-  /** The order it belongs to; absent for a tenant's `_namespace.yaml`. */
+  readonly file: PlannedFile<CommitterSource>;
+  /** The renderer of the order's hub (per-hub output); absent: the committer's own. */
+  readonly renderer?: FileRenderer;
+  /** The order it belongs to; absent for a tenant's `_namespace.yaml` and the Argo CD objects. */
   readonly orderKey?: string;
   /** Whether the tree holds the path now (changed) or not (created). */
   readonly exists: boolean;
@@ -35,8 +38,8 @@ export interface BatchInput {
   readonly owned: OwnedFiles;
   /** Repository path of the rendered tree ("" for the repository's root). */
   readonly prefix: string;
-  /** The renderer's plan for one order: its file and its tenant's `_namespace.yaml` (render/tree/plan.ts). */
-  readonly planOrder: (order: Order) => readonly PlannedFile[];
+  /** The renderer's plan for one order: its file and its tenant's `_namespace.yaml` (render/tree/plan.ts), by its hub's renderer when it has one. */
+  readonly planOrder: (order: Order, renderer?: FileRenderer) => readonly PlannedFile[];
   /** Paths another commit changed: rendered again even when their recorded digest matches. */
   readonly suspect: ReadonlySet<string>;
 }
@@ -76,7 +79,7 @@ export function planBatch(input: BatchInput): BatchPlan {
       }
       continue;
     }
-    const planned = input.planOrder(intent.order);
+    const planned = input.planOrder(intent.order, intent.renderer);
     const orderFile = planned.find((file) => file.source.kind === "order")!;
     const path = repositoryPath(orderFile.path);
     for (const file of planned) if (file.source.kind === "namespace") namespaceFiles.set(directoryOf(repositoryPath(file.path)), file);
@@ -94,7 +97,7 @@ export function planBatch(input: BatchInput): BatchPlan {
       current.push(key);
       continue;
     }
-    writes.push({ path, file: orderFile, orderKey: key, exists: Boolean(inTree) });
+    writes.push({ path, file: orderFile, orderKey: key, exists: Boolean(inTree), ...(intent.renderer ? { renderer: intent.renderer } : {}) });
     if (!inTree || inTree.orderKey !== key) bump(directoryOf(path), +1);
   }
 

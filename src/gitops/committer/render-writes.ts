@@ -34,7 +34,7 @@ export async function renderWrites(writes: readonly PlannedWrite[], deps: { rend
   const previous = await Promise.all(
     writes.map(async (write) => {
       const inTree = deps.owned.get(write.path);
-      if (!inTree || !deps.renderer.sealing || write.file.source.kind !== "order") return undefined;
+      if (!inTree || !(write.renderer ?? deps.renderer).sealing || write.file.source.kind !== "order") return undefined;
       const read = await deps.blobs.read(inTree.blobId);
       return read.content?.toString("utf8");
     }),
@@ -45,7 +45,7 @@ export async function renderWrites(writes: readonly PlannedWrite[], deps: { rend
   for (const [index, write] of writes.entries()) {
     let content: string;
     try {
-      content = await deps.renderer.render(write.file, previous[index]);
+      content = await (write.renderer ?? deps.renderer).render(write.file, previous[index]);
     } catch (error) {
       if (!write.orderKey) throw error;
       failures.push(

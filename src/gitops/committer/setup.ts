@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { BareRepository } from "../git/bare-repository.ts";
 import { gitEnvironment, privateKeyModeProblem, type GitCredentials, type GitEnvironment } from "../git/credentials.ts";
 import { GitCommandError } from "../git/errors.ts";
-import { loadSealingSettings, SealingSettingError, SecretSealer } from "../sealing/index.ts";
+import { loadSealingSettings, loadValueKey, SealingSettingError, SecretSealer, type ValueKey } from "../sealing/index.ts";
 import type { CommitterConfig } from "./config.ts";
 
 /**
@@ -33,6 +33,8 @@ export interface CommitterSetup {
   readonly repository: BareRepository;
   readonly environment: GitEnvironment;
   readonly sealer?: SecretSealer;
+  /** The value key (with a sealer, its key; with hubs, also alone: each hub seals with its own certificate). */
+  readonly valueKey?: ValueKey;
   readonly warnings: string[];
   /** The branch's tip when checked (undefined: the branch does not exist yet). */
   readonly remoteTip: string | undefined;
@@ -92,17 +94,20 @@ export async function prepareCommitter(config: CommitterConfig, env: Readonly<Re
   }
   const warnings: string[] = [];
   let sealer: SecretSealer | undefined;
+  let valueKey: ValueKey | undefined;
   if (config.sealing) {
+    const { certificateFile, keyFile, reseal } = config.sealing;
     try {
-      const loaded = loadSealingSettings({
-        certificateFile: config.sealing.certificateFile,
-        certificateSetting: "--sealing-certificate-file",
-        keyFile: config.sealing.keyFile,
-        keySetting: "--sealing-key-file",
-        reseal: config.sealing.reseal,
-      });
-      warnings.push(...loaded.warnings);
-      sealer = new SecretSealer(loaded.settings);
+      if (certificateFile === undefined) {
+        const loaded = loadValueKey({ keyFile, keySetting: "--sealing-key-file" });
+        warnings.push(...loaded.warnings);
+        valueKey = loaded.valueKey;
+      } else {
+        const loaded = loadSealingSettings({ certificateFile, certificateSetting: "--sealing-certificate-file", keyFile, keySetting: "--sealing-key-file", reseal });
+        warnings.push(...loaded.warnings);
+        sealer = new SecretSealer(loaded.settings);
+        valueKey = loaded.settings.valueKey;
+      }
     } catch (error) {
       if (error instanceof SealingSettingError) throw new CommitterSettingError(error.setting, error.problem);
       throw error;
@@ -138,7 +143,7 @@ export async function prepareCommitter(config: CommitterConfig, env: Readonly<Re
     if (error instanceof GitCommandError) throw settingErrorOf(error, config, credentials);
     throw new CommitterSettingError(SETTING.dataDir, (error as Error).message);
   }
-  return { repository, environment, ...(sealer ? { sealer } : {}), warnings, remoteTip };
+  return { repository, environment, ...(sealer ? { sealer } : {}), ...(valueKey ? { valueKey } : {}), warnings, remoteTip };
 }
 
 function settingErrorOf(error: GitCommandError, config: CommitterConfig, credentials: GitCredentials): CommitterSettingError {

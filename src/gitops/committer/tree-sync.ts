@@ -1,3 +1,4 @@
+import { ARGOCD_DIRECTORY, isArgoCdLayoutPath, splitHubPath } from "../../render/hubs/hub-layout.ts";
 import { isLayoutPath } from "../../render/tree/layout.ts";
 import { HEADER_MAX_BYTES } from "../../render/tree/rendered-file.ts";
 import { ZERO_ID, type BareRepository } from "../git/bare-repository.ts";
@@ -12,6 +13,8 @@ export interface TreeReaders {
   readonly cache: HeaderCache;
   /** Repository path of the rendered tree ("" for the root). */
   readonly prefix: string;
+  /** Per-hub output (docs/adr/0033-committer-per-hub-output.md): `hubs/` and `argocd/` are ours too. */
+  readonly hubs?: boolean;
 }
 
 /** What changed among our files between two commits. */
@@ -22,10 +25,17 @@ export interface TreeCatchUp {
   readonly touchedOrders: Set<string>;
 }
 
-/** Whether a repository path could be one of ours (under the prefix, in the renderer's layout). */
-export function inLayout(path: string, prefix: string): boolean {
+/**
+ * Whether a repository path could be one of ours (under the prefix, in the renderer's layout; with
+ * hubs also each hub's tree under `hubs/<hub>/` and the Argo CD objects under `argocd/`).
+ */
+export function inLayout(path: string, prefix: string, hubs = false): boolean {
   if (prefix && !path.startsWith(`${prefix}/`)) return false;
-  return isLayoutPath(prefix ? path.slice(prefix.length + 1) : path);
+  const relative = prefix ? path.slice(prefix.length + 1) : path;
+  if (isLayoutPath(relative)) return true;
+  if (!hubs) return false;
+  if (relative.startsWith(`${ARGOCD_DIRECTORY}/`)) return isArgoCdLayoutPath(relative.slice(ARGOCD_DIRECTORY.length + 1));
+  return splitHubPath(relative) !== undefined;
 }
 
 /**
@@ -58,7 +68,7 @@ async function factsOf(readers: TreeReaders, blobIds: readonly string[]): Promis
 /** Fills `owned` with our files in `commit` (empty for an empty branch). */
 export async function loadOwnedFiles(readers: TreeReaders, commit: string | undefined, owned: OwnedFiles): Promise<{ read: number }> {
   if (!commit) return { read: 0 };
-  const entries = (await readers.repository.listTree(commit, readers.prefix)).filter((entry) => entry.type === "blob" && inLayout(entry.path, readers.prefix));
+  const entries = (await readers.repository.listTree(commit, readers.prefix)).filter((entry) => entry.type === "blob" && inLayout(entry.path, readers.prefix, readers.hubs));
   const uncached = entries.filter((entry) => readers.cache.get(entry.id) === undefined).length;
   const facts = await factsOf(
     readers,
@@ -76,7 +86,7 @@ export async function catchUp(readers: TreeReaders, from: string | undefined, to
   const differences = from
     ? await readers.repository.diffTree(from, to, readers.prefix)
     : (await readers.repository.listTree(to, readers.prefix)).filter((entry) => entry.type === "blob").map((entry) => ({ path: entry.path, oldId: ZERO_ID, newId: entry.id }));
-  const relevant = differences.filter((difference) => inLayout(difference.path, readers.prefix));
+  const relevant = differences.filter((difference) => inLayout(difference.path, readers.prefix, readers.hubs));
   const facts = await factsOf(
     readers,
     relevant.filter((difference) => difference.newId !== ZERO_ID).map((difference) => difference.newId),

@@ -46,7 +46,8 @@ export function hubTenants(routes: readonly HubRoute[], hubs: readonly HubModel[
   return [...seen.values()];
 }
 
-function planArgoCd(entries: readonly HubTenant[], settings: ArgoCdSettings): PlannedFile<HubTreeSource>[] {
+/** The Argo CD files for these (hub, tenant) pairs, under `argocd/` (the committer plans them per tenant too). */
+export function planArgoCd(entries: readonly HubTenant[], settings: ArgoCdSettings): PlannedFile<HubTreeSource>[] {
   return [...argoCdObjects(entries, settings)].map(([path, object]) => ({
     path: argoCdPath(path),
     description: `the Argo CD ${object.kind} ${object.metadata.name}`,

@@ -16,7 +16,10 @@ import { CommitLoop, type CommittedTarget, type PushedCommit } from "../../../sr
 import { FileRenderer } from "../../../src/gitops/committer/file-renderer.ts";
 import { HeaderCache } from "../../../src/gitops/committer/header-cache.ts";
 import { CommitterMetrics } from "../../../src/gitops/committer/metrics.ts";
-import type { SecretSealer } from "../../../src/gitops/sealing/index.ts";
+import { HubRenderers } from "../../../src/gitops/committer/hub-renderers.ts";
+import type { SecretSealer, ValueKey } from "../../../src/gitops/sealing/index.ts";
+import type { HubModel } from "../../../src/hubs/hub-model.ts";
+import type { ArgoCdSettings } from "../../../src/render/hubs/argocd-objects.ts";
 import { orderDocument } from "../../support/orders.ts";
 
 export const IDENTITY = { name: "osac-vm committer", email: "osac-vm-committer@osac.invalid" };
@@ -36,6 +39,8 @@ export interface LoopOptions {
   readonly onPushed?: (pushed: PushedCommit) => void;
   /** Replaces the leader check (false: the loop commits but never pushes). */
   readonly isLeader?: () => boolean;
+  /** Per-hub output: the hubs as the Hub watch would hold them (LoopHarness.hubModels; change them there). */
+  readonly hubs?: { readonly hubs: readonly HubModel[]; readonly valueKey?: ValueKey; readonly argoCd: ArgoCdSettings };
 }
 
 /** A gitops order document as the cache holds it. */
@@ -52,6 +57,8 @@ export class LoopHarness {
   readonly pushes: PushedCommit[] = [];
   readonly metrics = new CommitterMetrics();
   readonly logLines: string[] = [];
+  /** With `hubs`: the known Hubs by name. */
+  readonly hubModels = new Map<string, HubModel>();
   readonly loop: CommitLoop;
   readonly repository: BareRepository;
   private readonly blobs: BlobReader;
@@ -63,6 +70,9 @@ export class LoopHarness {
     const headerCache = new HeaderCache(path.join(options.dataDir, "header-cache"));
     headerCache.load();
     const renderOptions: RenderOptions = { profile: "gitops", allowPlainSecrets: false, ...(options.sealer ? { sealing: options.sealer } : {}) };
+    const hubs = options.hubs;
+    for (const hub of hubs?.hubs ?? []) this.hubModels.set(hub.name, hub);
+    const renderers = new HubRenderers({ base: { profile: "gitops", allowPlainSecrets: false }, ...(hubs?.valueKey ? { valueKey: hubs.valueKey } : {}), reseal: false });
     const logger = createLogger({ name: "test", level: "info", destination: { write: (line: string) => this.logLines.push(line) } as unknown as NodeJS.WritableStream });
     this.loop = new CommitLoop({
       repository: this.repository,
@@ -70,6 +80,16 @@ export class LoopHarness {
       headerCache,
       orders: { get: (key) => this.orders.get(key), keys: () => [...this.orders.keys()] },
       renderer: new FileRenderer(renderOptions, options.sealer),
+      ...(hubs
+        ? {
+            hubs: {
+              hub: (name: string) => this.hubModels.get(name),
+              names: () => [...this.hubModels.keys()].sort(),
+              rendererFor: (hub: HubModel) => renderers.for(hub),
+              argoCd: hubs.argoCd,
+            },
+          }
+        : {}),
       prefix: "rendered",
       identity: IDENTITY,
       replica: "test-replica",

@@ -49,6 +49,21 @@ describe("parseCommitterConfig", () => {
     ]);
   });
 
+  it("GIVEN --hubs THEN --sealing-key-file alone is the hubs' value key; without --hubs it needs the certificate, and --argocd-repo-url needs --hubs", () => {
+    const hubs = parseCommitterConfig({ repository: "https://h/r.git", hubs: true, "sealing-key-file": "seal.key", "argocd-repo-url": "https://argo.example/r.git" }, {});
+    expect(hubs.success && { hubs: hubs.data.hubs, sealing: hubs.data.sealing, argoCd: hubs.data.argoCd }).toEqual({
+      hubs: true,
+      sealing: { keyFile: "seal.key", reseal: false },
+      argoCd: { refresh: "normal", repoUrl: "https://argo.example/r.git" },
+    });
+    const single = parseCommitterConfig({ repository: "https://h/r.git" }, {});
+    expect(single.success && single.data.hubs).toBe(false);
+    expect(errorsOf({ repository: "https://h/r.git", "sealing-key-file": "seal.key", "argocd-repo-url": "https://argo.example/r.git" })).toEqual([
+      "--sealing-certificate-file: --sealing-certificate-file and --sealing-key-file go together: give both, or neither (no sealing)",
+      "--argocd-repo-url: needs --hubs (the Argo CD objects are generated for per-hub output)",
+    ]);
+  });
+
   it("GIVEN no repository THEN it is required", () => {
     expect(errorsOf({})).toEqual(["--repository: is required: the URL of the Git repository to commit to (https://…, ssh://… or git@host:…)"]);
   });

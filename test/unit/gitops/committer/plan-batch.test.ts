@@ -133,14 +133,14 @@ describe("guardRemovals", () => {
     const guarded = guardRemovals(planned, owned, PREFIX, DEFAULT_REMOVAL_POLICY);
     expect(guarded.plan.removals).toEqual([]);
     expect(guarded.heldBack).toHaveLength(20);
-    expect(guarded.refusal?.exceeded.map((limit) => limit.kind)).toEqual(["no-orders", "count", "percent"]);
+    expect(guarded.holds.map((hold) => hold.refusal.exceeded.map((limit) => limit.kind))).toEqual([["no-orders", "count", "percent"]]);
   });
 
   it("GIVEN one deletion among twenty THEN it goes through", () => {
     const planned = plan([[key(orders[0]!), { kind: "remove", reason: "deleting" }]], owned);
     const guarded = guardRemovals(planned, owned, PREFIX, DEFAULT_REMOVAL_POLICY);
     expect(guarded.plan.removals.map((r) => r.orderKey)).toEqual(["orders/vm-0"]);
-    expect(guarded.refusal).toBeUndefined();
+    expect(guarded.holds).toEqual([]);
   });
 
   it("GIVEN allowMassRemoval THEN everything the orders say goes", () => {
