@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       bindAddress: "127.0.0.1",
       stepIntervalMs: 0,
       resyncIntervalMs: 600_000,
+      gitops: { argocdNamespace: "argocd", committerLeaseNamespace: "default" },
     });
     const before = await serverCounts(rest);
     const loadBefore = loadavg();

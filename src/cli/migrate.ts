@@ -24,6 +24,8 @@ Options:
   --step-interval-ms <n>     Pause between steps, to pace adoption (default 0)
   --resync-interval-ms <n>   Look at every FleetMigration this often (default 60000)
   --rollout-strategy <name>  LiveUpdate or Stage for Preflight's restart prediction (default: the KubeVirt CR)
+  --committer-lease-namespace <ns>  targetMode gitops: namespace of the committer's Lease osac-vm-committer (default POD_NAMESPACE or default)
+  --argocd-namespace <ns>    targetMode gitops: namespace of Argo CD's Applications (default argocd)
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (default info)
 
 Exit status: 0 done, 1 failed, 2 usage error (unknown FleetMigration, batch not planned).
@@ -39,6 +41,8 @@ const OPTIONS = {
   "step-interval-ms": { type: "string" },
   "resync-interval-ms": { type: "string" },
   "rollout-strategy": { type: "string" },
+  "committer-lease-namespace": { type: "string" },
+  "argocd-namespace": { type: "string" },
   "log-level": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;

@@ -6,7 +6,7 @@ import { KubeRestClient } from "../../platform/kube/rest-client.ts";
 import { SupervisedInformer } from "../../platform/kube/supervised-informer.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { probeServer } from "../../platform/probe-server.ts";
-import type { GitopsCommitter } from "../fleet/gitops-committer.ts";
+import type { GitopsSettings } from "./gitops-reads.ts";
 import { FLEET_MIGRATION_API_VERSION, FLEET_MIGRATION_PLURAL, type FleetMigration, type Phase } from "../fleet/types.ts";
 import type { RolloutStrategy } from "../restart/rollout-strategy.ts";
 import { FleetMigrationReconciler } from "./fleet-reconciler.ts";
@@ -23,7 +23,8 @@ export interface MigrationControllerOptions {
   readonly resyncIntervalMs: number;
   readonly rolloutStrategy?: RolloutStrategy;
   readonly storageClassEnv?: string;
-  readonly committer?: GitopsCommitter;
+  /** The gitops target mode's committer Lease and Argo CD namespaces (ADR 0034). */
+  readonly gitops: GitopsSettings;
 }
 
 export interface RunningMigrationController {
@@ -46,7 +47,7 @@ export async function startMigrationController(options: MigrationControllerOptio
   const reconciler = new FleetMigrationReconciler({
     rest,
     logger,
-    ...(options.committer ? { committer: options.committer } : {}),
+    gitops: options.gitops,
     preflight: { ...(options.rolloutStrategy ? { rolloutStrategy: options.rolloutStrategy } : {}), ...(options.storageClassEnv ? { storageClassEnv: options.storageClassEnv } : {}) },
     stepIntervalMs: options.stepIntervalMs,
     onStep: (step, outcome) => metrics.steps.inc({ step, outcome }),
