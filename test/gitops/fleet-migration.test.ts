@@ -212,7 +212,7 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
       expect(child.metadata.annotations?.[TRACKING_ID]?.startsWith(`${appName}:`) ?? false, `${keyOf(child)} tracked by Argo CD`).toBe(adopted);
     }
     expect(await readInstances()).toEqual(instances);
-  });
+  }, 300_000);
 
   it("WHEN the last batch is rolled back THEN its orders are on aap, their files are gone from Git, nothing was deleted and every child equals its backup", async () => {
     const before = await current();
@@ -249,5 +249,7 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
     const app = await apps.waitSynced(appName, { revision: tip, health: "Healthy", timeoutMs: 120_000 });
     expect(app.status?.resources?.filter((resource) => resource.requiresPruning), describeApplication(app)).toEqual([]);
     expect(await readInstances()).toEqual(instances);
-  });
+    // Nothing is left waiting on the rolled-back orders: the committer's finalizer went with its files.
+    for (const saved of backup.orders) expect((await orderOf(saved.order)).metadata.finalizers ?? [], saved.order).toEqual([]);
+  }, 420_000);
 });

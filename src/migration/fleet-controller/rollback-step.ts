@@ -14,6 +14,7 @@ import { readOrderStates } from "./batch-reads.ts";
 import { ARGOCD_FIELD_MANAGER, SYNC_OPTIONS, withPruneDisabled } from "../fleet-gitops/argocd-tracking.ts";
 import { removalPending } from "../fleet-gitops/argo-observation.ts";
 import { readApplications, type GitopsSettings } from "./gitops-reads.ts";
+import { COMMITTER_FINALIZER, FIELD_MANAGER as COMMITTER_FIELD_MANAGER } from "../../gitops/committer/order-housekeeping.ts";
 
 const MERGE = "application/merge-patch+json";
 const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
@@ -61,8 +62,15 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
   }
   if (gitopsMode) {
     if (handedBack) return { pending: [`${name}: handed back to aap; waiting for the committer to remove its files`] };
-    const pending = removalPending(order, state?.children ?? [], await readApplications(rest, gitops, state?.children ?? []));
+    const pending = removalPending(name, state?.children ?? [], await readApplications(rest, gitops, state?.children ?? []));
     if (pending.length > 0) return { pending };
+    // The committer releases its finalizer once the branch holds none of the order's files, but
+    // only when something touches the order after the push; Argo CD comparing the removal proves
+    // the push, so it is released here (as the controller's is above).
+    if (order && ((order.metadata.finalizers as string[] | undefined) ?? []).includes(COMMITTER_FINALIZER)) {
+      const body = { apiVersion: ORDER_API_VERSION, kind: "VirtualMachine", metadata: { name, namespace, finalizers: [] } };
+      await rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${COMMITTER_FIELD_MANAGER}-finalizer`, { discardBody: true });
+    }
   }
   const released = gitopsMode ? [FIELD_MANAGER, ARGOCD_FIELD_MANAGER] : [FIELD_MANAGER];
   const live = new Map((state?.children ?? []).map((child) => [objectKey(referenceOf(child)), child]));

@@ -3,9 +3,6 @@ import type { LiveObject } from "../live-object.ts";
 import type { OrderBackup } from "../fleet/backup.ts";
 import { trackedBy, type ApplicationRef } from "./argocd-tracking.ts";
 
-/** The committer's finalizer: on an order while the branch may hold its files (ADR 0025). */
-export const COMMITTER_FINALIZER = "cloudkit.openshift.io/osac-vm-committer";
-
 /** What the migration reads of an Argo CD Application. */
 export interface ApplicationView {
   readonly metadata: { readonly namespace?: string; readonly name?: string };
@@ -88,22 +85,20 @@ export function gitopsVerifyProblems(saved: OrderBackup, children: readonly Live
 }
 
 /**
- * Why a rolled-back order's objects may not be restored yet, empty once they may (ADR 0034): the
- * committer pushed the removal of its files (its finalizer is released once the branch holds none
- * of them), and every child still tracked is no longer in the Application's desired state (listed
- * with requiresPruning, which Prune=false keeps from happening, or not listed). Restoring earlier
- * would let Argo CD apply the file again. Pure.
+ * Why a rolled-back order's objects may not be restored yet, empty once they may (ADR 0034): every
+ * child Argo CD still tracks must be out of the Application's desired state, listed with
+ * `requiresPruning` (which the child's Prune=false keeps from happening) or not listed. That is
+ * only so once the committer pushed the removal of the order's files and Argo CD compared it;
+ * restoring earlier would let Argo CD apply the file again. Pure.
  */
-export function removalPending(order: LiveObject | undefined, children: readonly LiveObject[], applications: ApplicationLookup): string[] {
-  const name = order?.metadata.name;
-  if (order && ((order.metadata.finalizers as string[] | undefined) ?? []).includes(COMMITTER_FINALIZER)) return [`${name}: the committer has not pushed the removal of its files yet`];
+export function removalPending(name: string, children: readonly LiveObject[], applications: ApplicationLookup): string[] {
   const pending: string[] = [];
   for (const child of children) {
     const ref = trackedBy(child);
     if (!ref) continue;
     const application = applications(ref);
     const resource = application ? resourceIn(application, child) : undefined;
-    if (resource && resource.requiresPruning !== true) pending.push(`${name ?? child.metadata.name}: Argo CD has not compared a revision without ${describe(child)} yet (Application ${ref.name})`);
+    if (resource && resource.requiresPruning !== true) pending.push(`${name}: Argo CD has not compared a revision without ${describe(child)} yet (Application ${ref.name}; the committer removes the order's files)`);
   }
   return pending;
 }

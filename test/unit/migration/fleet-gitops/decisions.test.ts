@@ -132,15 +132,17 @@ describe("gitopsVerifyProblems", () => {
 describe("removalPending", () => {
   const tracked = child("Service", "s", { tracking: "orders:/Service:tenant/s" });
 
-  it("GIVEN the committer's finalizer still on the order THEN wait for the removal's push", () => {
-    expect(removalPending(order(pushed, ["cloudkit.openshift.io/osac-vm-committer"]), [tracked], () => undefined)).toEqual(["vm-1: the committer has not pushed the removal of its files yet"]);
+  it("GIVEN Argo CD still wanting a tracked child (the removal not pushed or not compared) THEN wait; once it wants it pruned (or lists it no more) THEN restore", () => {
+    expect(removalPending("vm-1", [tracked], () => application([{ kind: "Service", name: "s", status: "Synced" }]))).toEqual([
+      "vm-1: Argo CD has not compared a revision without Service tenant/s yet (Application orders; the committer removes the order's files)",
+    ]);
+    expect(removalPending("vm-1", [tracked], () => application([{ kind: "Service", name: "s", status: "OutOfSync", requiresPruning: true }]))).toEqual([]);
+    expect(removalPending("vm-1", [tracked], () => application([]))).toEqual([]);
+    expect(removalPending("vm-1", [tracked], () => undefined)).toEqual([]);
   });
 
-  it("GIVEN the removal pushed but Argo CD still wanting the child THEN wait; once it wants it pruned (or lists it no more) THEN restore", () => {
-    expect(removalPending(order(pushed), [tracked], () => application([{ kind: "Service", name: "s", status: "Synced" }]))).toEqual(["vm-1: Argo CD has not compared a revision without Service tenant/s yet (Application orders)"]);
-    expect(removalPending(order(pushed), [tracked], () => application([{ kind: "Service", name: "s", status: "OutOfSync", requiresPruning: true }]))).toEqual([]);
-    expect(removalPending(order(pushed), [tracked], () => application([]))).toEqual([]);
-    expect(removalPending(order(pushed), [child("Service", "s")], () => application([{ kind: "Service", name: "s", status: "Synced" }]))).toEqual([]);
+  it("GIVEN children Argo CD never tracked THEN nothing to wait for", () => {
+    expect(removalPending("vm-1", [child("Service", "s")], () => application([{ kind: "Service", name: "s", status: "Synced" }]))).toEqual([]);
   });
 });
 
