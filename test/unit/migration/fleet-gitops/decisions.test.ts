@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { nextStatus, preflightFailedStatus } from "../../../../src/migration/fleet/next-status.ts";
 import type { BatchStatus, FleetMigration, FleetMigrationSpec } from "../../../../src/migration/fleet/types.ts";
-import type { OrderBackup } from "../../../../src/migration/fleet/backup.ts";
+import { backupObject, type OrderBackup } from "../../../../src/migration/fleet/backup.ts";
 import { adoptionPending, committedCommit, gitopsVerifyProblems, removalPending, type ApplicationView } from "../../../../src/migration/fleet-gitops/argo-observation.ts";
 import { trackedBy, withPruneDisabled } from "../../../../src/migration/fleet-gitops/argocd-tracking.ts";
 import { committerHealth } from "../../../../src/migration/fleet-gitops/committer-lease.ts";
@@ -126,6 +126,17 @@ describe("gitopsVerifyProblems", () => {
     const problems = gitopsVerifyProblems(saved, live, (object) => object.kind !== "Secret");
     expect(problems).toEqual(["vm-1: Service tenant/s was re-created (uid u1 → other)", "vm-1: VirtualMachine tenant/vm-1 is gone"]);
     expect(gitopsVerifyProblems(saved, [child("Service", "s", { uid: "u1" })], () => true)).toContain("vm-1: Service tenant/s carries no Argo CD tracking id");
+  });
+});
+
+describe("the backup Verify compares uids with", () => {
+  it("GIVEN a live child THEN its backup keeps metadata.uid (and drops managedFields and status)", () => {
+    const service = child("Service", "s", { uid: "u-1" });
+    const live = { ...service, metadata: { ...service.metadata, managedFields: [{ manager: "OpenAPI-Generator" }] }, status: { loadBalancer: {} } } as LiveObject;
+    const saved = backupObject(live);
+    expect(saved.metadata.uid).toBe("u-1");
+    expect(saved.metadata.managedFields).toBeUndefined();
+    expect(saved.status).toBeUndefined();
   });
 });
 
