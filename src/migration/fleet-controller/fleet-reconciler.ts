@@ -54,8 +54,10 @@ export class FleetMigrationReconciler {
     const step = decideNextStep(migration.spec, migration.status);
     const now = this.deps.now?.() ?? new Date();
     let status;
+    let outcome: StepOutcome;
     try {
-      status = nextStatus(migration, await this.run(migration, step, now), now);
+      outcome = await this.run(migration, step, now);
+      status = nextStatus(migration, outcome, now);
       this.deps.onStep?.(step.kind, "success");
     } catch (error) {
       this.deps.onStep?.(step.kind, "error");
@@ -67,7 +69,7 @@ export class FleetMigrationReconciler {
     }
     await this.writeStatus(migration, status);
     if (step.kind === "wait") return;
-    if (status.conditions?.some((condition) => condition.reason === "AwaitingArgoCD")) return { requeueAfterMs: Math.max(GITOPS_POLL_MS, this.deps.stepIntervalMs) };
+    if (outcome.kind === "adoptPending" || outcome.kind === "rollbackPending") return { requeueAfterMs: Math.max(GITOPS_POLL_MS, this.deps.stepIntervalMs) };
     this.deps.logger.debug({ kind: "FleetMigration", namespace, name, step: step.kind, ...("batch" in step ? { batch: step.batch } : {}) }, "Took a migration step");
     return { requeueAfterMs: this.deps.stepIntervalMs };
   }
