@@ -45,11 +45,13 @@ async function convertRunning(rest: Pick<KubeRestClient, "request">, child: Live
 
 /**
  * Adopt one order. First its firmware UUID is pinned to the live VM's (ADR 32), so what the
- * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply of each live child's own values by the
- * controller's field manager (ownership, no value changes), then `managed-by: controller` on the
- * order, so the controller finds the fields already its own. `gitops`: `managed-by: gitops`, which
- * the committer acts on (ADR 0034); nothing is written to Git from here. Idempotent: an order already on the target mode whose
- * children the controller already owns gets no write. Returns whether anything was written.
+ * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply
+ * of each live child's own values by the controller's field manager (ownership, no value
+ * changes), then `managed-by: controller` on the order, so the controller finds the fields
+ * already its own. `gitops` (ADR 34): the VM's `spec.running` converted, then `managed-by:
+ * gitops`, which the committer acts on; nothing is written to Git from here, and Verify waits
+ * for Argo CD. Idempotent: an order already on the target mode whose children the controller
+ * already owns gets no write. Returns whether anything was written.
  */
 export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, name: string, logger: Logger): Promise<boolean> {
   const [state] = await readOrderStates(rest, migration, [name]);
