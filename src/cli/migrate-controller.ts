@@ -3,6 +3,7 @@ import { createLogger } from "../platform/logger.ts";
 import { UsageError } from "./arguments.ts";
 import { ExitCode, type Terminal } from "./terminal.ts";
 import { serveUntilSignal } from "./serve-until-signal.ts";
+import { DEFAULT_ARGOCD_NAMESPACE } from "../migration/fleet-controller/gitops-reads.ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -18,6 +19,8 @@ interface ControllerFlags {
   readonly "database-url"?: string;
   readonly "database-wait-seconds"?: string;
   readonly "no-webhook-check"?: boolean;
+  readonly "argocd-namespace"?: string;
+  readonly "committer-lease-namespace"?: string;
 }
 
 function whole(flag: string, text: string | undefined, fallback: number, max: number): number {
@@ -58,6 +61,10 @@ export async function runMigrationController(values: ControllerFlags, terminal: 
       webhookCheck: values["no-webhook-check"] !== true,
       ...(databaseUrl ? { databaseUrl } : {}),
       databaseWaitMs: databaseWaitSeconds * 1000,
+      gitops: {
+        argocdNamespace: values["argocd-namespace"] ?? DEFAULT_ARGOCD_NAMESPACE,
+        committerLeaseNamespace: values["committer-lease-namespace"] ?? terminal.env.POD_NAMESPACE ?? "default",
+      },
       ...(terminal.env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS ? { storageClassEnv: terminal.env.CLOUDKIT_VM_OPERATIONS_STORAGE_CLASS } : {}),
     });
   return serveUntilSignal("migrate controller", "migration controller", start, logger, terminal);

@@ -24,6 +24,8 @@ Options:
   --step-interval-ms <n>     Pause between steps, to pace adoption (default 0)
   --resync-interval-ms <n>   Look at every FleetMigration this often (default 60000)
   --rollout-strategy <name>  LiveUpdate or Stage for Preflight's restart prediction (default: the KubeVirt CR)
+  --committer-lease-namespace <ns>  targetMode gitops: namespace of the committer's Lease osac-vm-committer (default POD_NAMESPACE or default)
+  --argocd-namespace <ns>    targetMode gitops: namespace of Argo CD's Applications (default argocd)
   --log-level <level>        fatal|error|warn|info|debug|trace|silent (default info)
   --database-url <url>       The order controller's status database that Verify reads (default: DATABASE_URL,
                              preferred: a password in arguments is visible to other users; unset: not checked)
@@ -44,6 +46,8 @@ const OPTIONS = {
   "step-interval-ms": { type: "string" },
   "resync-interval-ms": { type: "string" },
   "rollout-strategy": { type: "string" },
+  "committer-lease-namespace": { type: "string" },
+  "argocd-namespace": { type: "string" },
   "log-level": { type: "string" },
   "database-url": { type: "string" },
   "database-wait-seconds": { type: "string" },

@@ -33,13 +33,16 @@ describe("helm template with migration.enabled", () => {
     expect(deployment.spec.strategy).toEqual({ type: "Recreate" });
     const container = deployment.spec.template.spec.containers[0];
     expect(container.command).toEqual(["node", "bin/osac-vm.js", "migrate", "controller"]);
-    expect(container.args).toEqual(["--metrics-port=8080", "--step-interval-ms=250", "--rollout-strategy=LiveUpdate"]);
+    expect(container.args).toEqual(["--metrics-port=8080", "--step-interval-ms=250", "--rollout-strategy=LiveUpdate", `--committer-lease-namespace=${NS}`, "--argocd-namespace=argocd"]);
     expect(deployment.spec.template.spec.serviceAccountName).toBe(deployment.metadata.name);
   });
 
   it("GIVEN the RBAC THEN the controller's role is bound to its account and approvers may only patch FleetMigrations", () => {
     const role = find(migration, "ClusterRole", "-migration");
     expect(role.rules).toContainEqual({ apiGroups: ["gitops.cloudkit.openshift.io"], resources: ["fleetmigrations/status"], verbs: ["update"] });
+    // targetMode gitops (ADR 34): the committer's Lease and Argo CD's Applications, read only.
+    expect(role.rules).toContainEqual({ apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get"] });
+    expect(role.rules).toContainEqual({ apiGroups: ["argoproj.io"], resources: ["applications"], verbs: ["get"] });
     const binding = find(migration, "ClusterRoleBinding", "-migration");
     expect(binding.roleRef.name).toBe(role.metadata.name);
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: role.metadata.name, namespace: NS }]);

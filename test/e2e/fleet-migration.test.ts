@@ -4,8 +4,8 @@
 // in batches of 10 with manual approvals, is SIGKILLed mid-batch and resumes, and rolls back
 // batches 3 and 2 on `osac-vm migrate rollback --batch 2`. Adopt pins each order's firmware UUID
 // to its live VM's; rollback removes the pins it wrote. The order controller does not run here:
-// adoption must hold on its own (ADR 0032); fleet-migration-controller.test.ts runs it. The gitops target mode needs the committer (not on
-// main yet) and is not tested here.
+// adoption must hold on its own (ADR 0032); fleet-migration-controller.test.ts runs it. The gitops
+// target mode (ADR 0034) is tested with the real committer and Argo CD in test/gitops/fleet-migration.test.ts.
 import { execFile } from "node:child_process";
 import * as https from "node:https";
 import * as path from "node:path";

@@ -1,9 +1,7 @@
 import { Annotations, type ManagedBy } from "../../api/well-known.ts";
-import { validateOrder } from "../../domain/order.ts";
 import { FIELD_MANAGER } from "../../controller/order-reconciler.ts";
 import { objectPath, type KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
-import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
 import { firmwarePinToAdd } from "../fleet/firmware-pin.ts";
 import { ownershipBody, ownsFields } from "../fleet/ownership.ts";
 import { runStrategyConversion } from "../fleet/run-strategy.ts";
@@ -47,13 +45,15 @@ async function convertRunning(rest: Pick<KubeRestClient, "request">, child: Live
 
 /**
  * Adopt one order. First its firmware UUID is pinned to the live VM's (ADR 32), so what the
- * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply of each live child's own values by the
- * controller's field manager (ownership, no value changes), then `managed-by: controller` on the
- * order, so the controller finds the fields already its own. `gitops`: the committer commits the
- * order's files, then `managed-by: gitops`. Idempotent: an order already on the target mode whose
- * children the controller already owns gets no write. Returns whether anything was written.
+ * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply
+ * of each live child's own values by the controller's field manager (ownership, no value
+ * changes), then `managed-by: controller` on the order, so the controller finds the fields
+ * already its own. `gitops` (ADR 34): the VM's `spec.running` converted, then `managed-by:
+ * gitops`, which the committer acts on; nothing is written to Git from here, and Verify waits
+ * for Argo CD. Idempotent: an order already on the target mode whose children the controller
+ * already owns gets no write. Returns whether anything was written.
  */
-export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, name: string, committer: GitopsCommitter | undefined, logger: Logger): Promise<boolean> {
+export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, name: string, logger: Logger): Promise<boolean> {
   const [state] = await readOrderStates(rest, migration, [name]);
   if (!state?.order) {
     logger.warn({ kind: "VirtualMachine", namespace: migration.metadata.namespace, name }, "Found the order gone; Verify will fail its batch");
@@ -63,16 +63,15 @@ export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, 
   const mode = state.order.metadata.annotations?.[Annotations.managedBy];
   const pin = mode === target ? undefined : firmwarePinToAdd(state.order, state.children);
   if (pin) await pinFirmwareUuid(rest, migration.metadata.namespace, name, pin);
-  const pinned = pin ? { ...state.order, metadata: { ...state.order.metadata, annotations: { ...state.order.metadata.annotations, [Annotations.firmwareUuid]: pin } } } : state.order;
   if (target === "gitops") {
-    if (!committer) throw new CommitterUnavailableError();
+    // The committer is Git's one writer (ADR 0034): managed-by: gitops makes it commit the
+    // order's files; Verify waits for the commit and for Argo CD to adopt the objects.
     for (const child of state.children) await convertRunning(rest, child, MIGRATION_FIELD_MANAGER);
-    const order = validateOrder(pinned).value;
-    if (!order) throw new Error(`order ${name} is invalid; Preflight should have refused it`);
-    if (mode !== target) {
-      await committer.commitOrders([order], `Adopt ${migration.metadata.namespace}/${name} (FleetMigration ${migration.metadata.name})`);
-      await setManagedBy(rest, migration.metadata.namespace, name, target);
-    }
+    if (mode !== target) await setManagedBy(rest, migration.metadata.namespace, name, target);
+    logger.info(
+      { kind: "VirtualMachine", namespace: migration.metadata.namespace, name, migration: migration.metadata.name, annotated: mode !== target, firmwarePinned: pin !== undefined },
+      mode !== target ? "Handed an order to the committer" : "Found the order already on gitops",
+    );
     return mode !== target;
   }
   const unowned = state.children.filter((child) => !ownsFields(child, FIELD_MANAGER) || runStrategyConversion(child));

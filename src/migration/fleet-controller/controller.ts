@@ -6,7 +6,7 @@ import { KubeRestClient } from "../../platform/kube/rest-client.ts";
 import { SupervisedInformer } from "../../platform/kube/supervised-informer.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { probeServer } from "../../platform/probe-server.ts";
-import type { GitopsCommitter } from "../fleet/gitops-committer.ts";
+import type { GitopsSettings } from "./gitops-reads.ts";
 import { FLEET_MIGRATION_API_VERSION, FLEET_MIGRATION_PLURAL, type FleetMigration, type Phase } from "../fleet/types.ts";
 import type { RolloutStrategy } from "../restart/rollout-strategy.ts";
 import { DatabaseCheck } from "./database-check.ts";
@@ -26,13 +26,14 @@ export interface MigrationControllerOptions {
   readonly resyncIntervalMs: number;
   readonly rolloutStrategy?: RolloutStrategy;
   readonly storageClassEnv?: string;
-  readonly committer?: GitopsCommitter;
   /** Probe the project's admission webhook in the platform check (false: `--no-webhook-check`). @default true */
   readonly webhookCheck?: boolean;
   /** The order controller's status database (PostgreSQL) that Verify reads; absent: not checked. */
   readonly databaseUrl?: string;
   /** How long Verify waits for the status database rows. @default 300_000 */
   readonly databaseWaitMs?: number;
+  /** The gitops target mode's committer Lease and Argo CD namespaces (ADR 0034). */
+  readonly gitops: GitopsSettings;
 }
 
 export interface RunningMigrationController {
@@ -56,7 +57,7 @@ export async function startMigrationController(options: MigrationControllerOptio
   const reconciler = new FleetMigrationReconciler({
     rest,
     logger,
-    ...(options.committer ? { committer: options.committer } : {}),
+    gitops: options.gitops,
     preflight: { ...(options.rolloutStrategy ? { rolloutStrategy: options.rolloutStrategy } : {}), ...(options.storageClassEnv ? { storageClassEnv: options.storageClassEnv } : {}) },
     stepIntervalMs: options.stepIntervalMs,
     platform: new PlatformGate(rest, logger, { webhook: options.webhookCheck ?? true }),

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import { KubeApiError, type KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { BackupTooLargeError } from "../fleet/backup.ts";
-import { CommitterUnavailableError, type GitopsCommitter } from "../fleet/gitops-committer.ts";
+import { CommitterUnavailableError } from "../fleet-gitops/committer-lease.ts";
+import type { GitopsSettings } from "./gitops-reads.ts";
 import { decideNextStep, type Step } from "../fleet/next-step.ts";
 import { nextStatus, preflightFailedStatus } from "../fleet/next-status.ts";
 import type { StepOutcome } from "../fleet/outcome.ts";
@@ -20,7 +21,8 @@ import { StepHeldError } from "./step-held.ts";
 export interface FleetReconcilerDeps {
   readonly rest: KubeRestClient;
   readonly logger: Logger;
-  readonly committer?: GitopsCommitter;
+  /** Where the gitops target mode finds the committer's Lease and Argo CD's Applications (ADR 0034). */
+  readonly gitops: GitopsSettings;
   readonly preflight: PreflightOptions;
   /** Holds Preflight and each batch's first adoption while the platform is unhealthy (ADR 0035). */
   readonly platform?: PlatformGate;
@@ -34,7 +36,9 @@ export interface FleetReconcilerDeps {
 }
 
 /** How often a migration whose Preflight cannot run (no committer) looks again. */
-const PREFLIGHT_RETRY_MS = 30_000;
+const PREFLIGHT_RETRY_MS = 5_000;
+/** How often a gitops step looks again at what it waits for (the committer's push, Argo CD's sync). */
+const GITOPS_POLL_MS = 1_000;
 
 export function migrationPath(namespace: string, name: string, subresource?: string): string {
   return `/apis/${FLEET_MIGRATION_API_VERSION}/namespaces/${namespace}/${FLEET_MIGRATION_PLURAL}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ""}`;
@@ -58,8 +62,10 @@ export class FleetMigrationReconciler {
     const step = decideNextStep(migration.spec, migration.status);
     const now = this.deps.now?.() ?? new Date();
     let status;
+    let outcome: StepOutcome;
     try {
-      status = nextStatus(migration, await this.run(migration, step, now), now);
+      outcome = await this.run(migration, step, now);
+      status = nextStatus(migration, outcome, now);
       this.deps.onStep?.(step.kind, "success");
     } catch (error) {
       if (error instanceof StepHeldError) {
@@ -69,25 +75,25 @@ export class FleetMigrationReconciler {
       }
       this.deps.onStep?.(step.kind, "error");
       if (step.kind === "preflight" && error instanceof CommitterUnavailableError) {
-        await this.writeStatus(migration, preflightFailedStatus(migration, error.code, error.message, now));
+        await this.writeStatus(migration, preflightFailedStatus(migration, error.code, error.message, now, "Pending"));
         return { requeueAfterMs: PREFLIGHT_RETRY_MS };
       }
       throw error;
     }
     await this.writeStatus(migration, status);
     if (step.kind === "wait") return;
+    if (outcome.kind === "adoptPending" || outcome.kind === "rollbackPending") return { requeueAfterMs: Math.max(GITOPS_POLL_MS, this.deps.stepIntervalMs) };
     this.deps.logger.debug({ kind: "FleetMigration", namespace, name, step: step.kind, ...("batch" in step ? { batch: step.batch } : {}) }, "Took a migration step");
     return { requeueAfterMs: this.deps.stepIntervalMs };
   }
 
   private async run(migration: FleetMigration, step: Step, now: Date): Promise<StepOutcome> {
-    const { rest, logger, committer } = this.deps;
+    const { rest, logger, gitops } = this.deps;
     const batchOf = (index: number) => migration.status?.batches?.find((batch) => batch.index === index);
     await this.deps.platform?.ensureHealthy(migration, step, now);
     switch (step.kind) {
       case "preflight": {
-        if (migration.spec.targetMode === "gitops" && !committer) throw new CommitterUnavailableError();
-        const outcome = await runPreflight(rest, migration, this.deps.preflight);
+        const outcome = await runPreflight(rest, migration, this.deps.preflight, gitops, now);
         logger.info(
           { kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batches: outcome.batches.length, refused: outcome.refused.map((order) => order.name) },
           "Ran the migration's preflight",
@@ -111,21 +117,27 @@ export class FleetMigrationReconciler {
         return { kind: "backup", batch: step.batch, secret, objects };
       }
       case "adopt":
-        await runAdopt(rest, migration, step.order, committer, logger);
+        await runAdopt(rest, migration, step.order, logger);
         return step;
       case "verify": {
         const batch = batchOf(step.batch);
-        const verified = await runVerify(rest, migration, batch?.orders ?? [], batch?.backupSecret ?? "");
+        const result = await runVerify(rest, migration, batch?.orders ?? [], batch?.backupSecret ?? "", gitops);
+        if ("pending" in result) {
+          logger.debug({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch, pending: result.pending.length }, "Waiting for Argo CD to adopt the batch");
+          return { kind: "adoptPending", batch: step.batch, pending: result.pending };
+        }
         // The database is looked at once the cluster checks pass (a restarted VM fails the batch at once).
-        const database: { note?: string; problems: readonly string[] } = verified.problems.length > 0 ? { problems: [] } : ((await this.deps.database?.check(migration, step.batch, verified.orders, now)) ?? { note: DATABASE_NOT_CONFIGURED, problems: [] });
-        const problems = [...verified.problems, ...database.problems];
+        const database: { note?: string; problems: readonly string[] } = result.problems.length > 0 ? { problems: [] } : ((await this.deps.database?.check(migration, step.batch, result.orders, now)) ?? { note: DATABASE_NOT_CONFIGURED, problems: [] });
+        const problems = [...result.problems, ...database.problems];
         logger.info({ kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batch: step.batch, problems }, problems.length === 0 ? "Verified the batch" : "Failed to verify the batch");
         return { kind: "verify", batch: step.batch, problems, ...(database.note ? { note: database.note } : {}) };
       }
       case "rollbackOrder": {
         const batch = batchOf(step.batch);
         const backup = await readBackup(rest, migration.metadata.namespace, batch?.backupSecret ?? "");
-        const restored = await runRollbackOrder(rest, migration, backup, step.order, committer, logger);
+        const result = await runRollbackOrder(rest, migration, backup, step.order, gitops, logger);
+        if ("pending" in result) return { kind: "rollbackPending", batch: step.batch, order: step.order, pending: result.pending };
+        const { restored } = result;
         logger.info({ kind: "VirtualMachine", namespace: migration.metadata.namespace, name: step.order, migration: migration.metadata.name, batch: step.batch, restored }, "Rolled back an order");
         return { kind: "rollbackOrder", batch: step.batch, order: step.order, restored };
       }

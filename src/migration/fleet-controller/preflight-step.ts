@@ -6,6 +6,8 @@ import { preflightOutcome } from "../fleet/preflight.ts";
 import { planBatches, selectByPercentage, selectorText } from "../fleet/selection.ts";
 import type { StepOutcome } from "../fleet/outcome.ts";
 import type { FleetMigration } from "../fleet/types.ts";
+import { checkCommitter, immutableDataVolumeRefusals } from "./gitops-preflight.ts";
+import type { GitopsSettings } from "./gitops-reads.ts";
 
 export interface PreflightOptions {
   /** `--rollout-strategy`: else read from the KubeVirt CR, as diff --live does. */
@@ -19,9 +21,11 @@ export interface PreflightOptions {
  * with their live children by the live parity diff (ADR 0027, aap-parity profile), the restart
  * predicted against what the order controller applies after adoption (gitops profile, firmware
  * UUID pinned to the live VM's, ADR 32); refused ones are named, the rest are planned into batches in name order.
+ * A gitops target also needs a running committer and no immutable DataVolume change (ADR 34).
  */
-export async function runPreflight(rest: Pick<KubeRestClient, "request">, migration: FleetMigration, options: PreflightOptions): Promise<Extract<StepOutcome, { kind: "preflight" }>> {
+export async function runPreflight(rest: KubeRestClient, migration: FleetMigration, options: PreflightOptions, gitops: GitopsSettings, now: Date): Promise<Extract<StepOutcome, { kind: "preflight" }>> {
   const selection = { namespace: migration.metadata.namespace, labelSelector: selectorText(migration.spec.orderSelector) };
+  if (migration.spec.targetMode === "gitops") await checkCommitter(rest, gitops, now);
   const orders = await readOrders(rest, { ...selection, names: [] });
   const { candidates, skipped } = selectByPercentage(orders, migration.spec.percentage);
   if (candidates.length === 0) return { kind: "preflight", batches: [], refused: [], skipped, selected: 0, acceptedDifferences: 0 };
@@ -33,10 +37,12 @@ export async function runPreflight(rest: Pick<KubeRestClient, "request">, migrat
     ...(options.storageClassEnv ? { storageClassEnv: options.storageClassEnv } : {}),
   });
   const outcome = preflightOutcome(result.orders);
+  const gitopsRefused = migration.spec.targetMode === "gitops" ? await immutableDataVolumeRefusals(rest, migration, outcome.accepted) : [];
+  const accepted = outcome.accepted.filter((name) => !gitopsRefused.some((order) => order.name === name));
   return {
     kind: "preflight",
-    batches: planBatches(outcome.accepted, migration.spec.batchSize),
-    refused: outcome.refused,
+    batches: planBatches(accepted, migration.spec.batchSize),
+    refused: [...outcome.refused, ...gitopsRefused],
     skipped,
     selected: candidates.length,
     acceptedDifferences: outcome.acceptedDifferences.length,

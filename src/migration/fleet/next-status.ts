@@ -13,6 +13,8 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
   const time = toMetaTime(now);
   let status: FleetMigrationStatus = { ...previous };
   let preflightMessage: ConditionValue | undefined;
+  /** A condition the outcome says more precisely than the batches do (what a gitops step waits for). */
+  let waiting: ConditionValue | undefined;
   switch (outcome.kind) {
     case "preflight": {
       status = {
@@ -51,6 +53,12 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
     case "finishBatchRollback":
       status = withBatch(status, outcome.batch, (batch) => ({ ...batch, state: "RolledBack", adopted: [] }));
       break;
+    case "adoptPending":
+      waiting = { type: "Adopt", status: "False", reason: "AwaitingArgoCD", message: `batch ${outcome.batch}: ${waitingMessage(outcome.pending)}` };
+      break;
+    case "rollbackPending":
+      waiting = { type: "RolledBack", status: "False", reason: "AwaitingArgoCD", message: `rolling back batch ${outcome.batch}: ${waitingMessage(outcome.pending)}` };
+      break;
     case "wait":
       break;
   }
@@ -63,7 +71,7 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
   if (target !== undefined && status.rollback && status.rollback.toBatch > target) status = { ...status, rollback: { toBatch: target, reason: `spec.rollbackToBatch ${target}` } };
   const phase = phaseAfter(migration, status);
   const focus = focusBatch(status, target);
-  const values = conditionValues(migration, status, focus, preflightMessage);
+  const values = conditionValues(migration, status, focus, preflightMessage).map((value) => (waiting && value.type === waiting.type ? waiting : value));
   return {
     ...status,
     observedGeneration: migration.metadata.generation ?? 1,
@@ -73,6 +81,12 @@ export function nextStatus(migration: FleetMigration, outcome: StepOutcome, now:
     total: status.total ?? 0,
     conditions: mergeConditions(values, previous.conditions, migration.metadata.generation ?? 1, now),
   };
+}
+
+/** The first few things waited for (a batch of 100 would not fit a condition message otherwise). */
+function waitingMessage(pending: readonly string[]): string {
+  const shown = pending.slice(0, 3).join("; ");
+  return `waiting for ${pending.length} thing(s): ${shown}${pending.length > 3 ? `; and ${pending.length - 3} more` : ""}`;
 }
 
 function withBatch(status: FleetMigrationStatus, index: number, change: (batch: BatchStatus) => BatchStatus): FleetMigrationStatus {
@@ -164,9 +178,9 @@ function conditionValues(migration: FleetMigration, status: FleetMigrationStatus
   return values;
 }
 
-/** Preflight could not run (no committer for gitops, a batch too large): the reason in the condition, phase Failed. Pure. */
-export function preflightFailedStatus(migration: FleetMigration, reason: string, message: string, now: Date): FleetMigrationStatus {
+/** Preflight could not run: the reason in the condition, phase Failed (or Pending while it waits, as for CommitterUnavailable). Pure. */
+export function preflightFailedStatus(migration: FleetMigration, reason: string, message: string, now: Date, phase: Phase = "Failed"): FleetMigrationStatus {
   const previous = migration.status ?? {};
   const values: ConditionValue[] = [{ type: "Preflight", status: "False", reason, message }];
-  return { ...previous, observedGeneration: migration.metadata.generation ?? 1, phase: "Failed", conditions: mergeConditions(values, previous.conditions, migration.metadata.generation ?? 1, now) };
+  return { ...previous, observedGeneration: migration.metadata.generation ?? 1, phase, conditions: mergeConditions(values, previous.conditions, migration.metadata.generation ?? 1, now) };
 }

@@ -19,6 +19,10 @@ export type StepOutcome =
   | { readonly kind: "adopt"; readonly batch: number; readonly order: string }
   /** `note`: what the status database check found, recorded in the batch and the Verify message (ADR 0035). */
   | { readonly kind: "verify"; readonly batch: number; readonly problems: readonly string[]; readonly note?: string }
+  /** gitops (ADR 0034): the batch is handed to the committer; Argo CD has not adopted all of it yet. */
+  | { readonly kind: "adoptPending"; readonly batch: number; readonly pending: readonly string[] }
+  /** gitops (ADR 0034): the order is back on aap; its files' removal is not pushed or compared by Argo CD yet. */
+  | { readonly kind: "rollbackPending"; readonly batch: number; readonly order: string; readonly pending: readonly string[] }
   | { readonly kind: "rollbackOrder"; readonly batch: number; readonly order: string; readonly restored: readonly string[] }
   | { readonly kind: "finishBatchRollback"; readonly batch: number }
   | { readonly kind: "wait"; readonly phase: Phase };

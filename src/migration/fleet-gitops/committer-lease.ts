@@ -1,0 +1,39 @@
+/** The Lease `osac-vm committer` replicas compete for (src/gitops/committer/config.ts). */
+export const COMMITTER_LEASE_NAME = "osac-vm-committer";
+
+/** Clocks of the committer's node and ours may disagree by this much. */
+export const CLOCK_SKEW_ALLOWANCE_MS = 5_000;
+
+/** What Preflight reads of a coordination.k8s.io/v1 Lease. */
+export interface LeaseView {
+  readonly metadata?: { readonly namespace?: string; readonly name?: string };
+  readonly spec?: { readonly holderIdentity?: string; readonly leaseDurationSeconds?: number; readonly renewTime?: string };
+}
+
+export type CommitterHealth = { readonly healthy: true; readonly holder: string } | { readonly healthy: false; readonly message: string };
+
+/**
+ * Whether a committer is running (ADR 0034): its Lease is held and was renewed within its
+ * duration (plus a clock-skew allowance) as of `now`. A gitops FleetMigration waits in Preflight
+ * with `CommitterUnavailable` otherwise, since nobody would commit the adopted orders. Pure.
+ */
+export function committerHealth(lease: LeaseView | undefined, where: { namespace: string; name: string }, now: Date): CommitterHealth {
+  const lease_ = `Lease ${where.namespace}/${where.name}`;
+  const hint = "start the committer (osac-vm committer; the chart's committer.enabled) or name its Lease's namespace with --committer-lease-namespace";
+  if (!lease) return { healthy: false, message: `no ${lease_}: no committer has ever run there; ${hint}` };
+  const holder = lease.spec?.holderIdentity ?? "";
+  if (holder === "") return { healthy: false, message: `${lease_} is held by nobody (released); ${hint}` };
+  const renewed = lease.spec?.renewTime ? Date.parse(lease.spec.renewTime) : Number.NaN;
+  if (Number.isNaN(renewed)) return { healthy: false, message: `${lease_} (holder ${holder}) has no renewTime; ${hint}` };
+  const durationMs = (lease.spec?.leaseDurationSeconds ?? 15) * 1000;
+  const ageMs = now.getTime() - renewed;
+  if (ageMs > durationMs + CLOCK_SKEW_ALLOWANCE_MS) {
+    return { healthy: false, message: `${lease_} (holder ${holder}) was last renewed ${Math.round(ageMs / 1000)} s ago, past its ${durationMs / 1000} s duration: the committer is not running; ${hint}` };
+  }
+  return { healthy: true, holder };
+}
+
+/** A gitops FleetMigration's Preflight cannot run: no committer holds its Lease (ADR 0034). */
+export class CommitterUnavailableError extends Error {
+  readonly code = "CommitterUnavailable";
+}

@@ -1,0 +1,255 @@
+// FleetMigration to `targetMode: gitops` on the real parts (docs/adr/0034-fleet-migration-gitops-mode.md):
+// an AAP-era fleet built as the role builds it (test/support/role-fleet.ts: the role's field
+// manager, KubeVirt-like status, a VMI per running VM), the real `osac-vm migrate controller`,
+// the real `osac-vm committer` (Git's one writer) pushing to the suite's Git server, and the real
+// Argo CD adopting the live objects (annotation tracking, ServerSideApply, ApplyOutOfSyncOnly).
+// Preflight waits with CommitterUnavailable until a committer holds its Lease, and refuses the
+// order whose gitops rendering would change its DataVolume's spec. Every child keeps its uid and
+// every VMI its uid and launcher image. Rolling back the last batch puts its orders back on aap
+// with their files gone from Git, no object deleted (Prune=false), and every child byte-equal to
+// the backup.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { REPO_ROOT } from "../../scripts/cluster/harness.ts";
+import { Annotations, Labels } from "../../src/api/well-known.ts";
+import { tenantNamespace } from "../../src/domain/tenant.ts";
+import { BACKUP_KEY, decodeBackup } from "../../src/migration/fleet/backup.ts";
+import { contentOf } from "../../src/migration/fleet/ownership.ts";
+import type { FleetMigration } from "../../src/migration/fleet/types.ts";
+import { TRACKING_ID } from "../../src/migration/fleet-gitops/argocd-tracking.ts";
+import type { LiveObject } from "../../src/migration/live-object.ts";
+import { KubeRestClient } from "../../src/platform/kube/rest-client.ts";
+import { startControllerProcess, type ControllerProcess } from "../e2e/support/controller-process.ts";
+import { adminKubeConfig, createNamespace, uniqueName } from "../e2e/support/kube.ts";
+import { startMigrationProcess, type MigrationProcess } from "../e2e/support/migration-process.ts";
+import { createRoleOrder, inParallel, type RoleOrder } from "../support/role-fleet.ts";
+import { ArgoApplications, describeApplication, exampleApplication } from "./support/argocd-app.ts";
+import { RenderedRepo } from "./support/rendered-repo.ts";
+import "./support/context.ts";
+
+const ctx = inject("gitops");
+const admin = adminKubeConfig(ctx.cluster);
+const rest = new KubeRestClient(admin, 30_000);
+const apps = new ArgoApplications(admin, ctx.argocd.controller.logFile);
+const CLI = path.join(REPO_ROOT, "bin/osac-vm.js");
+const ns = uniqueName("fm-gitops");
+const TENANT = "fmg";
+const tenantNs = tenantNamespace(ns, TENANT);
+const leaseNs = uniqueName("fm-lease");
+const MIGRATIONS = `/apis/gitops.cloudkit.openshift.io/v1alpha1/namespaces/${ns}/fleetmigrations`;
+const NAME = "to-gitops";
+const FLEET_SIZE = 20;
+const BATCH_SIZE = 10;
+const base = { storage_class: "standard" };
+const names = Array.from({ length: FLEET_SIZE }, (_, index) => `vm-${String(index).padStart(2, "0")}`);
+/** Its disk was asked bigger after the role made it: the gitops rendering would change the DataVolume's spec. */
+const DISK_GREW = "vm-disk";
+const FLEET: RoleOrder[] = [
+  ...names.map((name) => ({ name, parameters: { ...base }, running: true, labels: { fleet: "fm-gitops" } })),
+  { name: DISK_GREW, parameters: { ...base, disk_size: "20Gi" }, madeFrom: { ...base }, running: true, labels: { fleet: "fm-gitops" } },
+];
+const CHILD_KINDS = [
+  { apiVersion: "v1", kind: "Secret", path: "/api/v1", plural: "secrets" },
+  { apiVersion: "cdi.kubevirt.io/v1beta1", kind: "DataVolume", path: "/apis/cdi.kubevirt.io/v1beta1", plural: "datavolumes" },
+  { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", path: "/apis/kubevirt.io/v1", plural: "virtualmachines" },
+  { apiVersion: "v1", kind: "Service", path: "/api/v1", plural: "services" },
+] as const;
+
+let work: string;
+let repo: RenderedRepo;
+let appName: string;
+let migration: MigrationProcess;
+let committer: ControllerProcess | undefined;
+/** `Kind/name` → uid of every child before the migration. */
+const childUids = new Map<string, string>();
+/** VMI name → uid and launcher image before the migration. */
+const instances = new Map<string, { uid: string; image: unknown }>();
+
+const keyOf = (object: LiveObject) => `${object.kind}/${object.metadata.name}`;
+
+async function children(): Promise<LiveObject[]> {
+  const lists = await Promise.all(
+    CHILD_KINDS.map(async (kind) => {
+      const answer = await rest.request<{ items: LiveObject[] }>("GET", `${kind.path}/namespaces/${tenantNs}/${kind.plural}?labelSelector=${encodeURIComponent(Labels.order)}`);
+      return answer.body.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
+    }),
+  );
+  return lists.flat();
+}
+
+async function readInstances(): Promise<Map<string, { uid: string; image: unknown }>> {
+  const answer = await rest.request<{ items: LiveObject[] }>("GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachineinstances`);
+  return new Map(answer.body.items.map((item) => [item.metadata.name ?? "", { uid: item.metadata.uid ?? "", image: item.status?.launcherContainerImageVersion }]));
+}
+
+async function orderOf(name: string): Promise<LiveObject> {
+  return (await rest.request<LiveObject>("GET", `/apis/cloudkit.openshift.io/v1alpha1/namespaces/${ns}/virtualmachines/${name}`)).body;
+}
+
+async function current(): Promise<FleetMigration> {
+  return (await rest.request<FleetMigration>("GET", `${MIGRATIONS}/${NAME}`)).body;
+}
+
+async function waitFor(what: string, ready: (migration: FleetMigration) => boolean, timeoutMs = 240_000): Promise<FleetMigration> {
+  const deadline = Date.now() + timeoutMs;
+  let last: FleetMigration | undefined;
+  while (Date.now() < deadline) {
+    last = await current();
+    if (ready(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const tail = (lines: string) => lines.trimEnd().split("\n").slice(-15).join("\n");
+  throw new Error(
+    `FleetMigration ${NAME}: ${what} not reached in ${timeoutMs / 1000} s; status: ${JSON.stringify(last?.status, null, 1).slice(0, 4000)}\n` +
+      `Application: ${describeApplication(await apps.get(appName))}\ncommitter log tail:\n${tail(committer?.log() ?? "(not started)")}`,
+  );
+}
+
+function bareGit(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile("git", [`--git-dir=${repo.bareDir}`, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => (error ? reject(new Error(`git ${args.join(" ")}: ${stderr.trim() || error.message}`)) : resolve(stdout))),
+  );
+}
+
+async function filesInGit(): Promise<string[]> {
+  return (await bareGit("ls-tree", "-r", "--name-only", "main", `rendered/${tenantNs}/`)).trim().split("\n").filter(Boolean);
+}
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, KUBECONFIG: ctx.cluster.kubeconfigPath }, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+const batchOf = (migration: FleetMigration, index: number) => migration.status!.batches!.find((entry) => entry.index === index)!;
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "osac-gitops-fm-"));
+  for (const name of [ns, tenantNs, leaseNs]) await createNamespace(admin, name);
+  await inParallel(FLEET, 6, async (order) => {
+    await createRoleOrder(rest, ns, TENANT, order);
+  });
+  for (const child of await children()) childUids.set(keyOf(child), child.metadata.uid ?? "");
+  for (const [name, instance] of await readInstances()) instances.set(name, instance);
+
+  repo = await RenderedRepo.create(ctx.git, "fleet-migration");
+  repo.writeFile("rendered/README.md", "One directory per tenant namespace.\n");
+  const seed = await repo.commitAndPush("Seed the repository");
+  appName = uniqueName("fm-gitops");
+  await apps.apply(exampleApplication(appName, repo.url));
+  await apps.waitSynced(appName, { revision: seed, timeoutMs: 120_000 });
+
+  migration = await startMigrationProcess(ctx.cluster.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", "50", "--committer-lease-namespace", leaseNs, "--argocd-namespace", "argocd"]);
+}, 600_000);
+
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => {
+    const lines = migration?.logLines().slice(-25).map((line) => JSON.stringify(line)).join("\n");
+    process.stderr.write(`\n----- migration controller log tail -----\n${lines}\n----- committer log tail -----\n${committer?.log().split("\n").slice(-30).join("\n") ?? ""}\n`);
+  });
+});
+
+afterAll(async () => {
+  await migration?.stop();
+  await committer?.stop();
+  if (appName) await apps.delete(appName);
+  repo?.dispose();
+  rest.close();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the committer and Argo CD", () => {
+  it("WHEN no committer holds its Lease THEN Preflight waits with CommitterUnavailable and plans nothing", async () => {
+    await rest.request("POST", MIGRATIONS, {
+      body: { apiVersion: "gitops.cloudkit.openshift.io/v1alpha1", kind: "FleetMigration", metadata: { name: NAME }, spec: { orderSelector: { matchLabels: { fleet: "fm-gitops" } }, targetMode: "gitops", batchSize: BATCH_SIZE, approvalMode: "Automatic" } },
+    });
+    const waiting = await waitFor("Preflight CommitterUnavailable", (m) => m.status?.conditions?.some((condition) => condition.type === "Preflight" && condition.reason === "CommitterUnavailable") ?? false, 60_000);
+    expect(waiting.status?.phase).toBe("Pending");
+    expect(waiting.status?.batches).toBeUndefined();
+    const preflight = waiting.status!.conditions!.find((condition) => condition.type === "Preflight")!;
+    expect(preflight.status).toBe("False");
+    expect(preflight.message).toContain(`no Lease ${leaseNs}/osac-vm-committer`);
+    for (const name of names) expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy] ?? "aap").toBe("aap");
+  });
+
+  it("WHEN the committer runs THEN the migration goes on: Argo CD adopts every object without re-creating one, and no VMI changes", async () => {
+    const credentials = path.join(work, "git-credentials");
+    fs.mkdirSync(credentials, { mode: 0o700 });
+    fs.writeFileSync(path.join(credentials, "username"), ctx.git.username, { mode: 0o600 });
+    fs.writeFileSync(path.join(credentials, "password"), ctx.git.token, { mode: 0o600 });
+    committer = await startControllerProcess({
+      kubeconfigPath: ctx.cluster.kubeconfigPath,
+      leaseNamespace: leaseNs,
+      identity: "committer-0",
+      logLevel: "info",
+      command: ["committer"],
+      extraArgs: ["--repository", repo.url, "--git-credentials-dir", credentials, "--order-namespaces", ns, "--argocd-namespace", "argocd"],
+    });
+    const done = await waitFor("Succeeded", (m) => m.status?.phase === "Succeeded" || m.status?.phase === "Failed");
+    expect(done.status?.phase, JSON.stringify(done.status?.batches?.map((batch) => batch.message))).toBe("Succeeded");
+    expect(done.status?.refused).toEqual([{ name: DISK_GREW, reason: "ImmutableFieldChange", message: expect.stringContaining(`DataVolume ${DISK_GREW}-root-disk's spec.pvc.resources.requests.storage`) }]);
+    expect(done.status?.batches?.map((batch) => [batch.orders.length, batch.state])).toEqual([[BATCH_SIZE, "Verified"], [BATCH_SIZE, "Verified"]]);
+    expect(done.status).toMatchObject({ adopted: FLEET_SIZE, total: FLEET_SIZE });
+
+    const app = await apps.waitSynced(appName, { health: "Healthy", timeoutMs: 120_000 });
+    expect(app.status?.sync?.status, describeApplication(app)).toBe("Synced");
+    expect((await filesInGit()).sort()).toEqual([`rendered/${tenantNs}/_namespace.yaml`, ...names.map((name) => `rendered/${tenantNs}/${name}.yaml`)].sort());
+    for (const name of names) {
+      const order = await orderOf(name);
+      expect(order.metadata.annotations?.[Annotations.managedBy], name).toBe("gitops");
+      expect((order.status?.conditions as { type: string; status: string }[]).find((condition) => condition.type === "Committed")?.status, name).toBe("True");
+    }
+    const live = await children();
+    expect(live.map(keyOf).sort()).toEqual([...childUids.keys()].sort());
+    for (const child of live) {
+      expect(child.metadata.uid, `${keyOf(child)} re-created`).toBe(childUids.get(keyOf(child)));
+      const adopted = child.metadata.labels?.[Labels.order] !== DISK_GREW;
+      expect(child.metadata.annotations?.[TRACKING_ID]?.startsWith(`${appName}:`) ?? false, `${keyOf(child)} tracked by Argo CD`).toBe(adopted);
+    }
+    expect(await readInstances()).toEqual(instances);
+  }, 300_000);
+
+  it("WHEN the last batch is rolled back THEN its orders are on aap, their files are gone from Git, nothing was deleted and every child equals its backup", async () => {
+    const before = await current();
+    const last = batchOf(before, 2);
+    const rollback = await cli(["migrate", "rollback", NAME, "-n", ns, "--batch", "2"]);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    const rolledBack = await waitFor("RolledBack", (m) => m.status?.phase === "RolledBack");
+    expect(rolledBack.status!.batches!.map((batch) => batch.state)).toEqual(["Verified", "RolledBack"]);
+    expect(rolledBack.status).toMatchObject({ adopted: BATCH_SIZE, rollback: { toBatch: 2 } });
+
+    expect((await filesInGit()).sort()).toEqual([`rendered/${tenantNs}/_namespace.yaml`, ...batchOf(rolledBack, 1).orders.map((name) => `rendered/${tenantNs}/${name}.yaml`)].sort());
+    const secret = await rest.request<{ data: Record<string, string> }>("GET", `/api/v1/namespaces/${ns}/secrets/${last.backupSecret}`);
+    const backup = decodeBackup(secret.body.data[BACKUP_KEY]!);
+    const live = await children();
+    // No object was deleted or re-created, the rolled-back ones included (Prune=false held Argo CD's prune).
+    expect(live.map(keyOf).sort()).toEqual([...childUids.keys()].sort());
+    for (const child of live) expect(child.metadata.uid, `${keyOf(child)} re-created`).toBe(childUids.get(keyOf(child)));
+    for (const saved of backup.orders) {
+      const annotations = (await orderOf(saved.order)).metadata.annotations;
+      expect(annotations?.[Annotations.managedBy], saved.order).toBe("aap");
+      expect(annotations?.[Annotations.firmwareUuid], `${saved.order}: the pin the migration wrote is gone`).toBeUndefined();
+      const objects = live.filter((child) => child.metadata.labels?.[Labels.order] === saved.order);
+      expect(objects.map(keyOf).sort()).toEqual(saved.objects.map(keyOf).sort());
+      for (const object of objects) {
+        const original = saved.objects.find((candidate) => keyOf(candidate) === keyOf(object))!;
+        expect(JSON.stringify(contentOf(object)), `${saved.order}: ${keyOf(object)}`).toBe(JSON.stringify(contentOf(original)));
+        expect(object.metadata.uid).toBe(original.metadata.uid);
+        expect(object.metadata.annotations?.[TRACKING_ID], `${keyOf(object)} no longer tracked`).toBeUndefined();
+      }
+    }
+    // The first batch stays adopted, and Argo CD is Synced again at the tip (nothing left to prune).
+    for (const name of batchOf(rolledBack, 1).orders) expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy]).toBe("gitops");
+    const tip = (await bareGit("rev-parse", "main")).trim();
+    const app = await apps.waitSynced(appName, { revision: tip, health: "Healthy", timeoutMs: 120_000 });
+    expect(app.status?.resources?.filter((resource) => resource.requiresPruning), describeApplication(app)).toEqual([]);
+    expect(await readInstances()).toEqual(instances);
+    // Nothing is left waiting on the rolled-back orders: the committer's finalizer went with its files.
+    for (const saved of backup.orders) expect((await orderOf(saved.order)).metadata.finalizers ?? [], saved.order).toEqual([]);
+  }, 420_000);
+});
