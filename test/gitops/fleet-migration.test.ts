@@ -3,7 +3,7 @@
 // manager, KubeVirt-like status, a VMI per running VM), the real `osac-vm migrate controller`,
 // the real `osac-vm committer` (Git's one writer) pushing to the suite's Git server, and the real
 // Argo CD adopting the live objects (annotation tracking, ServerSideApply, ApplyOutOfSyncOnly).
-// Preflight waits with CommitterUnavailable until a committer holds its Lease, and refuses the
+// Preflight waits (PlatformUnhealthy, naming the committer) until a committer holds its Lease, and refuses the
 // order whose gitops rendering would change its DataVolume's spec. Every child keeps its uid and
 // every VMI its uid and launcher image. Rolling back the last batch puts its orders back on aap
 // with their files gone from Git, no object deleted (Prune=false), and every child byte-equal to
@@ -164,16 +164,16 @@ afterAll(async () => {
 });
 
 describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the committer and Argo CD", () => {
-  it("WHEN no committer holds its Lease THEN Preflight waits with CommitterUnavailable and plans nothing", async () => {
+  it("WHEN no committer holds its Lease THEN Preflight waits (PlatformUnhealthy naming the committer's Lease) and plans nothing", async () => {
     await rest.request("POST", MIGRATIONS, {
       body: { apiVersion: "gitops.cloudkit.openshift.io/v1alpha1", kind: "FleetMigration", metadata: { name: NAME }, spec: { orderSelector: { matchLabels: { fleet: "fm-gitops" } }, targetMode: "gitops", batchSize: BATCH_SIZE, approvalMode: "Automatic" } },
     });
-    const waiting = await waitFor("Preflight CommitterUnavailable", (m) => m.status?.conditions?.some((condition) => condition.type === "Preflight" && condition.reason === "CommitterUnavailable") ?? false, 60_000);
+    const waiting = await waitFor("Preflight PlatformUnhealthy", (m) => m.status?.conditions?.some((condition) => condition.type === "Preflight" && condition.reason === "PlatformUnhealthy") ?? false, 60_000);
     expect(waiting.status?.phase).toBe("Pending");
     expect(waiting.status?.batches).toBeUndefined();
     const preflight = waiting.status!.conditions!.find((condition) => condition.type === "Preflight")!;
     expect(preflight.status).toBe("False");
-    expect(preflight.message).toContain(`no Lease ${leaseNs}/osac-vm-committer`);
+    expect(preflight.message).toContain(`committer unavailable: no Lease ${leaseNs}/osac-vm-committer`);
     for (const name of names) expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy] ?? "aap").toBe("aap");
   });
 

@@ -60,7 +60,7 @@ export async function startMigrationController(options: MigrationControllerOptio
     gitops: options.gitops,
     preflight: { ...(options.rolloutStrategy ? { rolloutStrategy: options.rolloutStrategy } : {}), ...(options.storageClassEnv ? { storageClassEnv: options.storageClassEnv } : {}) },
     stepIntervalMs: options.stepIntervalMs,
-    platform: new PlatformGate(rest, logger, { webhook: options.webhookCheck ?? true }),
+    platform: new PlatformGate(rest, logger, { webhook: options.webhookCheck ?? true, committerLeaseNamespace: options.gitops.committerLeaseNamespace }),
     database,
     onStep: (step, outcome) => metrics.steps.inc({ step, outcome }),
   });

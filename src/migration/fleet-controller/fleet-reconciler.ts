@@ -2,10 +2,9 @@ import { isDeepStrictEqual } from "node:util";
 import { KubeApiError, type KubeRestClient } from "../../platform/kube/rest-client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { BackupTooLargeError } from "../fleet/backup.ts";
-import { CommitterUnavailableError } from "../fleet-gitops/committer-lease.ts";
 import type { GitopsSettings } from "./gitops-reads.ts";
 import { decideNextStep, type Step } from "../fleet/next-step.ts";
-import { nextStatus, preflightFailedStatus } from "../fleet/next-status.ts";
+import { nextStatus } from "../fleet/next-status.ts";
 import type { StepOutcome } from "../fleet/outcome.ts";
 import { FLEET_MIGRATION_API_VERSION, FLEET_MIGRATION_PLURAL, type FleetMigration } from "../fleet/types.ts";
 import { runAdopt } from "./adopt-step.ts";
@@ -35,8 +34,6 @@ export interface FleetReconcilerDeps {
   readonly onStep?: (step: Step["kind"], outcome: "success" | "error" | "held") => void;
 }
 
-/** How often a migration whose Preflight cannot run (no committer) looks again. */
-const PREFLIGHT_RETRY_MS = 5_000;
 /** How often a gitops step looks again at what it waits for (the committer's push, Argo CD's sync). */
 const GITOPS_POLL_MS = 1_000;
 
@@ -74,10 +71,6 @@ export class FleetMigrationReconciler {
         return { requeueAfterMs: error.retryInMs };
       }
       this.deps.onStep?.(step.kind, "error");
-      if (step.kind === "preflight" && error instanceof CommitterUnavailableError) {
-        await this.writeStatus(migration, preflightFailedStatus(migration, error.code, error.message, now, "Pending"));
-        return { requeueAfterMs: PREFLIGHT_RETRY_MS };
-      }
       throw error;
     }
     await this.writeStatus(migration, status);
@@ -93,7 +86,7 @@ export class FleetMigrationReconciler {
     await this.deps.platform?.ensureHealthy(migration, step, now);
     switch (step.kind) {
       case "preflight": {
-        const outcome = await runPreflight(rest, migration, this.deps.preflight, gitops, now);
+        const outcome = await runPreflight(rest, migration, this.deps.preflight);
         logger.info(
           { kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, batches: outcome.batches.length, refused: outcome.refused.map((order) => order.name) },
           "Ran the migration's preflight",

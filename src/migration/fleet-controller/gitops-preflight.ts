@@ -3,19 +3,11 @@ import type { KubeRestClient } from "../../platform/kube/rest-client.ts";
 import { expectedChildren } from "../diff/expected-children.ts";
 import type { RefusedOrder } from "../fleet/types.ts";
 import type { FleetMigration } from "../fleet/types.ts";
-import { CommitterUnavailableError } from "../fleet-gitops/committer-lease.ts";
 import { dataVolumeSpecChanges } from "../fleet-gitops/datavolume-immutable.ts";
 import { readOrderStates } from "./batch-reads.ts";
-import { readCommitterHealth, type GitopsSettings } from "./gitops-reads.ts";
-
-/** The gitops target's first Preflight check (ADR 0034): the committer's Lease held and renewed, else CommitterUnavailableError (Preflight waits). */
-export async function checkCommitter(rest: KubeRestClient, settings: GitopsSettings, now: Date): Promise<void> {
-  const health = await readCommitterHealth(rest, settings.committerLeaseNamespace, now);
-  if (!health.healthy) throw new CommitterUnavailableError(health.message);
-}
 
 /**
- * The gitops target's last Preflight check (ADR 0034): of the orders the diff accepted, the ones whose gitops rendering would change an immutable DataVolume spec field of the
+ * The gitops target's own Preflight check (ADR 0034): of the orders the diff accepted, the ones whose gitops rendering would change an immutable DataVolume spec field of the
  * live DataVolume (CDI refuses it; Argo CD's sync would fail over and over): refused by name with
  * the fields, `ImmutableFieldChange`.
  */

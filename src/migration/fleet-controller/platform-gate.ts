@@ -5,12 +5,16 @@ import { heldStatus, needsPlatformCheck, platformUnhealthyCondition } from "../f
 import type { Step } from "../fleet/next-step.ts";
 import type { PlatformHealth } from "../fleet/platform-health.ts";
 import type { FleetMigration } from "../fleet/types.ts";
+import { withCommitter } from "../fleet-gitops/committer-lease.ts";
+import { readCommitterHealth } from "./gitops-reads.ts";
 import { readPlatformHealth } from "./platform-health-reads.ts";
 import { StepHeldError } from "./step-held.ts";
 
 export interface PlatformGateOptions {
   /** Probe the project's webhook (false: `--no-webhook-check`, a platform installed without admission). */
   readonly webhook: boolean;
+  /** Where a gitops target's committer holds its Lease (ADR 0034): part of the platform for that target. */
+  readonly committerLeaseNamespace: string;
   /** First retry after an unhealthy check; doubles up to `maxRetryMs`. */
   readonly initialRetryMs?: number;
   readonly maxRetryMs?: number;
@@ -18,7 +22,7 @@ export interface PlatformGateOptions {
 
 /**
  * Before the plan and before each batch's first adoption (`needsPlatformCheck`), the platform
- * must be healthy (ADR 0035); otherwise the step is held: the Preflight or Adopt condition says
+ * must be healthy (ADR 0035; for a gitops target the committer too, ADR 0034); otherwise the step is held: the Preflight or Adopt condition says
  * `PlatformUnhealthy` and names each failed check, and the migration looks again with backoff.
  */
 export class PlatformGate {
@@ -34,7 +38,7 @@ export class PlatformGate {
   async ensureHealthy(migration: FleetMigration, step: Step, now: Date): Promise<void> {
     if (!needsPlatformCheck(step, migration.status)) return;
     const key = `${migration.metadata.namespace}/${migration.metadata.name}`;
-    const health = await this.check(migration.metadata.namespace);
+    const health = await this.check(migration, now);
     const where = { kind: "FleetMigration", namespace: migration.metadata.namespace, name: migration.metadata.name, step: step.kind, ...("batch" in step ? { batch: step.batch } : {}) };
     if (health.healthy) {
       if (this.attempts.delete(key)) this.logger.info({ ...where, checks: health.evidence }, "Found the platform healthy again");
@@ -47,9 +51,11 @@ export class PlatformGate {
     throw new StepHeldError(heldStatus(migration, platformUnhealthyCondition(step, migration.status, health.problems), now), retryInMs, `the platform is unhealthy: ${health.problems.join("; ")}`);
   }
 
-  private async check(namespace: string): Promise<PlatformHealth> {
+  private async check(migration: FleetMigration, now: Date): Promise<PlatformHealth> {
     try {
-      return await readPlatformHealth(this.rest, namespace, { webhook: this.options.webhook });
+      const platform = await readPlatformHealth(this.rest, migration.metadata.namespace, { webhook: this.options.webhook });
+      if (migration.spec.targetMode !== "gitops") return platform;
+      return withCommitter(platform, await readCommitterHealth(this.rest, this.options.committerLeaseNamespace, now));
     } catch (error) {
       return { healthy: false, problems: [`cannot check the platform: ${(error as Error).message}`], evidence: [] };
     }

@@ -6,8 +6,7 @@ import { preflightOutcome } from "../fleet/preflight.ts";
 import { planBatches, selectByPercentage, selectorText } from "../fleet/selection.ts";
 import type { StepOutcome } from "../fleet/outcome.ts";
 import type { FleetMigration } from "../fleet/types.ts";
-import { checkCommitter, immutableDataVolumeRefusals } from "./gitops-preflight.ts";
-import type { GitopsSettings } from "./gitops-reads.ts";
+import { immutableDataVolumeRefusals } from "./gitops-preflight.ts";
 
 export interface PreflightOptions {
   /** `--rollout-strategy`: else read from the KubeVirt CR, as diff --live does. */
@@ -21,11 +20,11 @@ export interface PreflightOptions {
  * with their live children by the live parity diff (ADR 0027, aap-parity profile), the restart
  * predicted against what the order controller applies after adoption (gitops profile, firmware
  * UUID pinned to the live VM's, ADR 32); refused ones are named, the rest are planned into batches in name order.
- * A gitops target also needs a running committer and no immutable DataVolume change (ADR 34).
+ * A gitops target also refuses an immutable DataVolume change (ADR 34); its committer is checked
+ * with the rest of the platform before Preflight runs (PlatformGate, ADR 35).
  */
-export async function runPreflight(rest: KubeRestClient, migration: FleetMigration, options: PreflightOptions, gitops: GitopsSettings, now: Date): Promise<Extract<StepOutcome, { kind: "preflight" }>> {
+export async function runPreflight(rest: KubeRestClient, migration: FleetMigration, options: PreflightOptions): Promise<Extract<StepOutcome, { kind: "preflight" }>> {
   const selection = { namespace: migration.metadata.namespace, labelSelector: selectorText(migration.spec.orderSelector) };
-  if (migration.spec.targetMode === "gitops") await checkCommitter(rest, gitops, now);
   const orders = await readOrders(rest, { ...selection, names: [] });
   const { candidates, skipped } = selectByPercentage(orders, migration.spec.percentage);
   if (candidates.length === 0) return { kind: "preflight", batches: [], refused: [], skipped, selected: 0, acceptedDifferences: 0 };

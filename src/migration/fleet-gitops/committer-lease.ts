@@ -1,3 +1,5 @@
+import type { PlatformHealth } from "../fleet/platform-health.ts";
+
 /** The Lease `osac-vm committer` replicas compete for (src/gitops/committer/config.ts). */
 export const COMMITTER_LEASE_NAME = "osac-vm-committer";
 
@@ -14,8 +16,9 @@ export type CommitterHealth = { readonly healthy: true; readonly holder: string 
 
 /**
  * Whether a committer is running (ADR 0034): its Lease is held and was renewed within its
- * duration (plus a clock-skew allowance) as of `now`. A gitops FleetMigration waits in Preflight
- * with `CommitterUnavailable` otherwise, since nobody would commit the adopted orders. Pure.
+ * duration (plus a clock-skew allowance) as of `now`. Otherwise the platform is unhealthy for a
+ * gitops FleetMigration (ADR 0035's PlatformUnhealthy, before the plan and before each batch), since
+ * nobody would commit the adopted orders. Pure.
  */
 export function committerHealth(lease: LeaseView | undefined, where: { namespace: string; name: string }, now: Date): CommitterHealth {
   const lease_ = `Lease ${where.namespace}/${where.name}`;
@@ -33,7 +36,8 @@ export function committerHealth(lease: LeaseView | undefined, where: { namespace
   return { healthy: true, holder };
 }
 
-/** A gitops FleetMigration's Preflight cannot run: no committer holds its Lease (ADR 0034). */
-export class CommitterUnavailableError extends Error {
-  readonly code = "CommitterUnavailable";
+/** The platform's health for a gitops target: the committer is part of it (ADR 0034, ADR 0035). Pure. */
+export function withCommitter(platform: PlatformHealth, committer: CommitterHealth): PlatformHealth {
+  if (committer.healthy) return { ...platform, evidence: [...platform.evidence, `committer ${committer.holder} holds its Lease`] };
+  return { healthy: false, problems: [...(platform.healthy ? [] : platform.problems), `committer unavailable: ${committer.message}`], evidence: platform.evidence };
 }

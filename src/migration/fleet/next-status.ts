@@ -177,10 +177,3 @@ function conditionValues(migration: FleetMigration, status: FleetMigrationStatus
   }
   return values;
 }
-
-/** Preflight could not run: the reason in the condition, phase Failed (or Pending while it waits, as for CommitterUnavailable). Pure. */
-export function preflightFailedStatus(migration: FleetMigration, reason: string, message: string, now: Date, phase: Phase = "Failed"): FleetMigrationStatus {
-  const previous = migration.status ?? {};
-  const values: ConditionValue[] = [{ type: "Preflight", status: "False", reason, message }];
-  return { ...previous, observedGeneration: migration.metadata.generation ?? 1, phase, conditions: mergeConditions(values, previous.conditions, migration.metadata.generation ?? 1, now) };
-}

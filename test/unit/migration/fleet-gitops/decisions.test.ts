@@ -3,12 +3,12 @@
 // adopted an order, what Verify adds, when a rolled-back order may be restored, and which
 // DataVolume fields a rendering would change.
 import { describe, expect, it } from "vitest";
-import { nextStatus, preflightFailedStatus } from "../../../../src/migration/fleet/next-status.ts";
+import { nextStatus } from "../../../../src/migration/fleet/next-status.ts";
 import type { BatchStatus, FleetMigration, FleetMigrationSpec } from "../../../../src/migration/fleet/types.ts";
 import { backupObject, type OrderBackup } from "../../../../src/migration/fleet/backup.ts";
 import { adoptionPending, committedCommit, gitopsVerifyProblems, removalPending, type ApplicationView } from "../../../../src/migration/fleet-gitops/argo-observation.ts";
 import { trackedBy, withPruneDisabled } from "../../../../src/migration/fleet-gitops/argocd-tracking.ts";
-import { committerHealth } from "../../../../src/migration/fleet-gitops/committer-lease.ts";
+import { committerHealth, withCommitter } from "../../../../src/migration/fleet-gitops/committer-lease.ts";
 import { dataVolumeSpecChanges } from "../../../../src/migration/fleet-gitops/datavolume-immutable.ts";
 import type { LiveObject } from "../../../../src/migration/live-object.ts";
 
@@ -198,9 +198,20 @@ describe("nextStatus for the gitops waits", () => {
     expect(status.conditions?.find((condition) => condition.type === "RolledBack")).toMatchObject({ status: "False", reason: "AwaitingArgoCD", message: expect.stringContaining("the committer has not pushed the removal") });
   });
 
-  it("GIVEN no committer THEN Preflight=False CommitterUnavailable and phase Pending (it waits)", () => {
-    const status = preflightFailedStatus(migration(), "CommitterUnavailable", "no Lease osac/osac-vm-committer", new Date(), "Pending");
-    expect(status.phase).toBe("Pending");
-    expect(status.conditions).toMatchObject([{ type: "Preflight", status: "False", reason: "CommitterUnavailable" }]);
+  it("GIVEN no committer THEN the platform is unhealthy for a gitops target, naming the committer after the other problems", () => {
+    const down = committerHealth(undefined, { namespace: "osac", name: "osac-vm-committer" }, new Date());
+    expect(withCommitter({ healthy: true, problems: [], evidence: ["5 CRDs established"] }, down)).toEqual({
+      healthy: false,
+      problems: [expect.stringMatching(/^committer unavailable: no Lease osac\/osac-vm-committer/)],
+      evidence: ["5 CRDs established"],
+    });
+    const both = withCommitter({ healthy: false, problems: ["webhook w is unreachable"], evidence: [] }, down);
+    expect(both.problems).toEqual(["webhook w is unreachable", expect.stringMatching(/^committer unavailable/)]);
+  });
+
+  it("GIVEN a committer holding its Lease THEN the platform's verdict stands, with the holder as evidence", () => {
+    const up = { healthy: true as const, holder: "committer-0" };
+    expect(withCommitter({ healthy: true, problems: [], evidence: [] }, up)).toEqual({ healthy: true, problems: [], evidence: ["committer committer-0 holds its Lease"] });
+    expect(withCommitter({ healthy: false, problems: ["CRD c is not installed"], evidence: [] }, up).healthy).toBe(false);
   });
 });
