@@ -172,6 +172,8 @@ export interface ControllerOptions {
   /** Directory for `--cpu-prof` output (node's command line: Node 20 refuses it in NODE_OPTIONS). */
   readonly profileDir?: string;
   readonly logLevel?: string;
+  /** Extra node options before the script (e.g. `--expose-gc`, `--import <preload>`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export async function startControllerProcess(options: ControllerOptions): Promise<ControllerProcess> {
@@ -179,7 +181,10 @@ export async function startControllerProcess(options: ControllerOptions): Promis
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(options.dir, `${options.name}.log`);
   const log = openSync(logFile, "a");
-  const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : []),
+  ];
   const args = [
     ...nodeArgs,
     options.entry ?? join(PROJECT, "bin/osac-vm.js"),
