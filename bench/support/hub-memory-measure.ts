@@ -96,7 +96,7 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
   const closeDatabase = onCleanup("database client", async () => void (await database.end().catch(() => {})), () => {});
   const gcReport = join(context.scratch, `${name}-gc.json`);
   const t0 = performance.now();
-  const controller = await startControllerProcess({
+  const started = await startControllerProcess({
     name,
     kubeconfigPath: context.management.cp.kubeconfigPath,
     databaseUrl,
@@ -109,6 +109,9 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
       OSAC_BENCH_GC_REPORT: gcReport,
     },
   });
+  // A busy machine can stall the controller past its HTTP keep-alive timeout: a scrape on the
+  // reused socket is then reset. The scrape is read-only, so try it again.
+  const controller: ControllerProcess = { ...started, metrics: () => retryReset(() => started.metrics()) };
   try {
     await waitControllerReady(controller, 300_000);
     const readyS = (performance.now() - t0) / 1000;
@@ -137,7 +140,7 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
       heapUsedMb: afterGc.heapUsed / MiB,
       externalMb: afterGc.external / MiB,
       hwmMb: procMemory(controller.pid)?.hwmMb ?? NaN,
-      ...(spec.orders > 0 ? { tally: await tallyOrders(context.management) } : {}),
+      ...(spec.orders > 0 ? { tally: await retryReset(() => tallyOrders(context.management)) } : {}),
       samples: [{ rssAfterGcMb: afterGc.rss / MiB, heapUsedMb: afterGc.heapUsed / MiB }],
     };
     log(`converged after ${result.convergedS.toFixed(1)} s: RSS ${result.rssIdleMb.toFixed(0)} MiB idle, ${result.rssAfterGcMb.toFixed(0)} MiB after GC; heap used ${result.heapUsedMb.toFixed(1)} MiB`);
@@ -145,6 +148,20 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
   } finally {
     await controller.stop();
     await closeDatabase();
+  }
+}
+
+/** Runs a read-only request again (up to 3 times) when its connection was reset or closed under it. */
+export async function retryReset<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const reset = code === "ECONNRESET" || code === "EPIPE" || /socket hang up/.test((error as Error).message ?? "");
+      if (!reset || attempt >= 3) throw error;
+      await sleep(200 * attempt);
+    }
   }
 }
 
