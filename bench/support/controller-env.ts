@@ -174,6 +174,8 @@ export interface ControllerOptions {
   readonly logLevel?: string;
   /** Extra node options before the script (e.g. `--expose-gc`, `--import <preload>`). */
   readonly nodeArgs?: readonly string[];
+  /** How long until it listens (its caches' initial LIST comes first), ms (default 60 000). */
+  readonly startTimeoutMs?: number;
 }
 
 export async function startControllerProcess(options: ControllerOptions): Promise<ControllerProcess> {
@@ -228,7 +230,8 @@ export async function startControllerProcess(options: ControllerOptions): Promis
   const metricsPort = await new Promise<number>((resolvePort, reject) => {
     let seen = "";
     let found = false;
-    const timer = setTimeout(() => reject(new Error(`controller ${options.name} did not start within 60 s; log: ${logFile}`)), 60_000);
+    const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`controller ${options.name} did not start within ${startTimeoutMs / 1000} s; log: ${logFile}`)), startTimeoutMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       logStream.write(chunk);
       if (found) return;

@@ -102,6 +102,8 @@ export async function measureRun(context: RunContext, spec: RunSpec): Promise<Ru
     databaseUrl,
     dir: context.scratch,
     nodeArgs: ["--expose-gc", "--import", PRELOAD],
+    // It listens once its caches have listed everything: minutes on a busy machine.
+    startTimeoutMs: 600_000,
     env: {
       ...context.env,
       OSAC_VM_HUB_REGISTRY: spec.registry ? "on" : "off",
