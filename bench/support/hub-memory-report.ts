@@ -56,7 +56,7 @@ export function report(input: ReportInput): string {
   });
   out.push("");
   out.push(
-    `Every figure is the median of ${input.repeat} controllers (a fresh process and database each); the range is over them. Δ per hub: (this run − the 0-hub run with the same orders and the hub registry on) / hubs watched; for the run without orders, against the run without orders and without hubs. ` +
+    `${input.repeat > 1 ? `Every figure is the median of ${input.repeat} controllers (a fresh process and database each); the range is over them.` : "Every figure is from one controller (--repeat 1)."} Δ per hub: (this run − the 0-hub run with the same orders and the hub registry on) / hubs watched; for the run without orders, against the run without orders and without hubs. ` +
       "Each run is a fresh controller on a fresh database, started against a cluster that already holds the fleet; converged: every order's database row READY (with its hub for orders on hubs) and the controller idle.",
   );
   out.push("");
