@@ -172,6 +172,10 @@ export interface ControllerOptions {
   /** Directory for `--cpu-prof` output (node's command line: Node 20 refuses it in NODE_OPTIONS). */
   readonly profileDir?: string;
   readonly logLevel?: string;
+  /** Extra node options before the script (e.g. `--expose-gc`, `--import <preload>`). */
+  readonly nodeArgs?: readonly string[];
+  /** How long until it listens (its caches' initial LIST comes first), ms (default 60 000). */
+  readonly startTimeoutMs?: number;
 }
 
 export async function startControllerProcess(options: ControllerOptions): Promise<ControllerProcess> {
@@ -179,7 +183,10 @@ export async function startControllerProcess(options: ControllerOptions): Promis
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(options.dir, `${options.name}.log`);
   const log = openSync(logFile, "a");
-  const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : [];
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    ...(options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${options.name}.cpuprofile`] : []),
+  ];
   const args = [
     ...nodeArgs,
     options.entry ?? join(PROJECT, "bin/osac-vm.js"),
@@ -223,7 +230,8 @@ export async function startControllerProcess(options: ControllerOptions): Promis
   const metricsPort = await new Promise<number>((resolvePort, reject) => {
     let seen = "";
     let found = false;
-    const timer = setTimeout(() => reject(new Error(`controller ${options.name} did not start within 60 s; log: ${logFile}`)), 60_000);
+    const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`controller ${options.name} did not start within ${startTimeoutMs / 1000} s; log: ${logFile}`)), startTimeoutMs);
     child.stdout!.on("data", (chunk: Buffer) => {
       logStream.write(chunk);
       if (found) return;
