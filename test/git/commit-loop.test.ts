@@ -118,6 +118,27 @@ describe("the commit loop", () => {
     await harness.stop();
   });
 
+  it("GIVEN an order that leaves gitops THEN the loop hands it back as settled once the push removing its file is done, never before start-up read the branch", async () => {
+    const url = daemon.createRepository("leave");
+    const harness = LoopHarness.create({ url });
+    harness.orders.set("orders/vm-a", gitopsOrder("vm-a"));
+    expect(harness.loop.isSettled("orders/vm-a")).toBe(false);
+    await harness.start();
+    harness.put(gitopsOrder("vm-b"), gitopsOrder("vm-c"));
+    await harness.settled();
+    expect(harness.loop.hasFiles("orders/vm-a")).toBe(true);
+    const left = structuredClone(harness.orders.get("orders/vm-a")!);
+    left.metadata.annotations = { ...left.metadata.annotations, "cloudkit.openshift.io/managed-by": "controller" };
+    const reportsBefore = harness.settledReports.length;
+    harness.put(left);
+    await harness.until("vm-a to be reported settled", () => harness.settledReports.slice(reportsBefore).some((report) => report.some((entry) => entry.key === "orders/vm-a")));
+    const report = harness.settledReports.slice(reportsBefore).flat().find((entry) => entry.key === "orders/vm-a");
+    expect(report).toEqual({ key: "orders/vm-a", settled: true, hasFiles: false });
+    expect(harness.pushes.at(-1)?.orders).toEqual([expect.objectContaining({ orderKey: "orders/vm-a", change: "deleted" })]);
+    expect(daemon.git("leave", "ls-tree", "--name-only", "-r", "main")).not.toContain(`${NAMESPACE_DIR}/vm-a.yaml`);
+    await harness.stop();
+  });
+
   it("GIVEN the order source suddenly lists nothing THEN no file is removed, and a metric and a log line say why", async () => {
     const url = daemon.createRepository("guard");
     const harness = LoopHarness.create({ url });
@@ -131,6 +152,8 @@ describe("the commit loop", () => {
     expect(daemon.git("guard", "ls-tree", "--name-only", "-r", "main").trim().split("\n")).toHaveLength(13);
     expect(await harness.metrics.registry.getSingleMetricAsString("osac_vm_committer_removals_held_back")).toMatch(/osac_vm_committer_removals_held_back 12/);
     expect(harness.logLines.join("")).toContain("Held back the removal of 12 of the 12 order file(s): the input holds no orders");
+    // Held back: not settled, so nothing waiting on the branch goes ahead.
+    expect(names.every((name) => !harness.loop.isSettled(`orders/${name}`))).toBe(true);
     // One order deleted on purpose while the others are back: that one goes.
     for (const name of names.slice(1)) harness.put(gitopsOrder(name));
     await harness.settled();

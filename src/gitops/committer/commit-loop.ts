@@ -70,9 +70,9 @@ export class CommitLoop {
     return this.owned.orderFile(key) !== undefined;
   }
 
-  /** Whether nothing about this order is waiting to be committed. */
+  /** Whether nothing about this order is waiting to be committed (never before start-up has read the branch). */
   isSettled(key: string): boolean {
-    return !this.dirty.has(key) && !this.inFlight.has(key) && !this.heldBack.has(key);
+    return this.started && !this.dirty.has(key) && !this.inFlight.has(key) && !this.heldBack.has(key);
   }
 
   /**
@@ -166,8 +166,22 @@ export class CommitLoop {
         for (const key of keys) this.inFlight.delete(key);
         this.running = undefined;
         this.deps.metrics.pending.set(this.pendingCount);
+        this.reportSettled(keys);
         this.kick();
       });
+  }
+
+  /**
+   * Hands the batch's orders that are now settled back (a failed batch keeps them pending, a held
+   * back removal waits): the push that removed an order's files is no order event, so this is
+   * what lets the housekeeping release its finalizer. Not once stopped: the next term looks at
+   * every order anyway.
+   */
+  private reportSettled(keys: ReadonlySet<string>): void {
+    if (this.stopped) return;
+    const settled: string[] = [];
+    for (const key of keys) if (this.isSettled(key)) settled.push(key);
+    if (settled.length > 0) this.deps.onSettled(settled);
   }
 
   /** A batch failed: every change stays pending, the next attempt waits out the backoff. */

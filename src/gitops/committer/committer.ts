@@ -154,8 +154,8 @@ export async function startCommitter(config: CommitterConfig, setup: CommitterSe
       maintenanceEveryCommits: 200,
       isLeader: () => leading && !closing,
       onTargets: (targets) => housekeeping.setTargets(targets),
+      onSettled: (keys) => housekeeping.settled(keys),
       onPushed: (pushed) => {
-        for (const order of pushed.orders) housekeeping.touch(order.orderKey);
         if (refresher) void refresher.refresh(pushed.paths, pushed.commit).then((names) => names.length > 0 && logger.debug({ applications: names, commit: pushed.commit }, "Asked Argo CD to refresh"));
       },
       logger,

@@ -64,6 +64,13 @@ export interface CommitLoopDeps {
   readonly isLeader: () => boolean;
   readonly onTargets: (targets: ReadonlyMap<string, CommittedTarget>) => void;
   readonly onPushed: (commit: PushedCommit) => void;
+  /**
+   * The orders of a finished batch that nothing is pending for any more: the base commit now holds
+   * what they want (their files written, removed, or found as they should be). What waits on the
+   * branch (the release of the committer's finalizer) can go ahead; called after the batch, not
+   * during it, so `isSettled` already holds for each key.
+   */
+  readonly onSettled: (keys: readonly string[]) => void;
   readonly logger: Logger;
   readonly metrics: CommitterMetrics;
   readonly now?: () => number;

@@ -17,6 +17,15 @@ const ORDER_API_VERSION = "cloudkit.openshift.io/v1alpha1";
 const DELETION_POLL_MS = 2_000;
 const DISCARD = { discardBody: true } as const;
 
+/**
+ * Whether the order holds the committer's finalizer only until the branch holds none of its files:
+ * it is being deleted, or it is no longer managed by gitops. Pure.
+ */
+export function awaitsRelease(raw: RawObject | undefined): boolean {
+  if (!raw || !(raw.metadata.finalizers ?? []).includes(COMMITTER_FINALIZER)) return false;
+  return Boolean(raw.metadata.deletionTimestamp) || !isGitopsOrder(raw);
+}
+
 export interface HousekeepingDeps {
   readonly rest: KubeRestClient;
   readonly orders: { get(key: string): RawObject | undefined };
@@ -54,9 +63,17 @@ export class OrderHousekeeping {
     await queue?.shutdown();
   }
 
-  /** Looks at the order again (an event, or the commit loop settled it). */
+  /** Looks at the order again (an order event). */
   touch(key: string): void {
     this.queue?.add(key);
+  }
+
+  /**
+   * The commit loop settled these orders (commit-loop.ts onSettled): those whose finalizer waits on
+   * the branch are looked at again. Everything else about an order follows its events.
+   */
+  settled(keys: Iterable<string>): void {
+    for (const key of keys) if (awaitsRelease(this.deps.orders.get(key))) this.queue?.add(key);
   }
 
   setTargets(targets: ReadonlyMap<string, CommittedTarget>): void {
@@ -79,8 +96,9 @@ export class OrderHousekeeping {
     if (gitops && !deleting && !ours) await this.setFinalizer(raw, true);
     const target = this.targets.get(key);
     if (target && (gitops || ours)) await this.writeCondition(raw, target);
-    if (!ours || !(deleting || !gitops)) return;
-    // Being deleted, or no longer gitops: the finalizer goes once the branch holds none of its files.
+    // Being deleted, or no longer gitops: the finalizer goes once the branch holds none of its files
+    // (when the loop settles the order after its push, it calls settled() for it).
+    if (!awaitsRelease(raw)) return;
     if (!this.deps.loop.isSettled(key) || this.deps.loop.hasFiles(key)) return;
     if (deleting && gitops) {
       const waiting = await this.waitForPrune(raw);

@@ -55,6 +55,8 @@ export class LoopHarness {
   readonly orders = new Map<string, RawObject>();
   readonly targets = new Map<string, CommittedTarget>();
   readonly pushes: PushedCommit[] = [];
+  /** Each onSettled call: the keys, with what the loop said of each at that moment. */
+  readonly settledReports: { key: string; settled: boolean; hasFiles: boolean }[][] = [];
   readonly metrics = new CommitterMetrics();
   readonly logLines: string[] = [];
   /** With `hubs`: the known Hubs by name. */
@@ -102,6 +104,9 @@ export class LoopHarness {
       isLeader: options.isLeader ?? (() => true),
       onTargets: (targets) => {
         for (const [key, target] of targets) this.targets.set(key, target);
+      },
+      onSettled: (keys) => {
+        this.settledReports.push(keys.map((key) => ({ key, settled: this.loop.isSettled(key), hasFiles: this.loop.hasFiles(key) })));
       },
       onPushed: (pushed) => {
         this.pushes.push(pushed);
