@@ -3,6 +3,8 @@
 // patch a rollback releases a Secret with, and Verify's data check (keys named, never values).
 import { describe, expect, it } from "vitest";
 import type { OrderBackup } from "../../../../src/migration/fleet/backup.ts";
+import { gitopsVerifyProblems } from "../../../../src/migration/fleet-gitops/argo-observation.ts";
+import { appliedByArgoCd } from "../../../../src/migration/fleet-controller/gitops-reads.ts";
 import { controlledBySealedSecret, SEALED_SECRET_MANAGED, sealedSecretDataProblems, sealedSecretRelease, secretsToMarkManaged } from "../../../../src/migration/fleet-gitops/sealed-secret-takeover.ts";
 import type { LiveObject } from "../../../../src/migration/live-object.ts";
 
@@ -78,5 +80,20 @@ describe("sealedSecretDataProblems", () => {
 
   it("GIVEN a Secret no SealedSecret controls THEN its data is not this check's concern", () => {
     expect(sealedSecretDataProblems(saved, [object("Secret", "vm-1-cloud-init", { data: {} })])).toEqual([]);
+  });
+});
+
+describe("Verify's uid check with a taken-over Secret", () => {
+  const saved: OrderBackup = { order: "vm-1", objects: [object("Secret", "vm-1-cloud-init", { data: { userData: "eA==" } })] };
+  const applied = (children: LiveObject[]) => (child: LiveObject) => appliedByArgoCd(children).includes(child);
+
+  it("GIVEN the sealed-secrets controller updated the role's Secret (same uid, no tracking id) THEN no problem", () => {
+    const children = [object("Secret", "vm-1-cloud-init", { owners: [SEALED_OWNER], data: { userData: "eA==" } })];
+    expect(gitopsVerifyProblems(saved, children, applied(children))).toEqual([]);
+  });
+
+  it("GIVEN the Secret was re-created under its SealedSecret (another uid) THEN the batch fails naming both uids", () => {
+    const children = [{ ...object("Secret", "vm-1-cloud-init", { owners: [SEALED_OWNER], data: { userData: "eA==" } }), metadata: { name: "vm-1-cloud-init", namespace: "tenant", uid: "new-uid", ownerReferences: [SEALED_OWNER] } }];
+    expect(gitopsVerifyProblems(saved, children, applied(children))).toEqual(["vm-1: Secret tenant/vm-1-cloud-init was re-created (uid uid-vm-1-cloud-init → new-uid)"]);
   });
 });
