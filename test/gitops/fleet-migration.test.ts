@@ -23,7 +23,7 @@ import { tenantNamespace } from "../../src/domain/tenant.ts";
 import { BACKUP_KEY, decodeBackup } from "../../src/migration/fleet/backup.ts";
 import { contentOf } from "../../src/migration/fleet/ownership.ts";
 import type { FleetMigration } from "../../src/migration/fleet/types.ts";
-import { TRACKING_ID } from "../../src/migration/fleet-gitops/argocd-tracking.ts";
+import { SYNC_OPTIONS, TRACKING_ID } from "../../src/migration/fleet-gitops/argocd-tracking.ts";
 import { controlledBySealedSecret } from "../../src/migration/fleet-gitops/sealed-secret-takeover.ts";
 import type { LiveObject } from "../../src/migration/live-object.ts";
 import { KubeRestClient } from "../../src/platform/kube/rest-client.ts";
@@ -139,6 +139,41 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       resolve({ code: error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0, stdout, stderr }),
     ),
   );
+}
+
+/**
+ * Polls the given orders' Secrets and SealedSecrets (two LISTs every 100 ms) during a rollback:
+ * which Secrets were seen free of their SealedSecret while still marked Prune=false (released, not
+ * yet restored), and any Secret seen still owned by a SealedSecret that was gone.
+ */
+async function watchSecretRelease(orders: readonly string[]) {
+  const selector = encodeURIComponent(`${Labels.order} in (${orders.join(",")})`);
+  const sealed = (await rest.request<{ items: LiveObject[] }>("GET", `/api/v1/namespaces/${tenantNs}/secrets?labelSelector=${selector}`)).body.items
+    .filter((secret) => controlledBySealedSecret({ ...secret, kind: "Secret" }))
+    .map((secret) => secret.metadata.name ?? "");
+  const releasedBeforeRestore = new Set<string>();
+  const ownedAfterPrune: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const sealedSecrets = new Set((await rest.request<{ items: LiveObject[] }>("GET", `/apis/bitnami.com/v1alpha1/namespaces/${tenantNs}/sealedsecrets`)).body.items.filter((item) => !item.metadata.deletionTimestamp).map((item) => item.metadata.name));
+      for (const secret of (await rest.request<{ items: LiveObject[] }>("GET", `/api/v1/namespaces/${tenantNs}/secrets?labelSelector=${selector}`)).body.items) {
+        const name = secret.metadata.name ?? "";
+        if (!sealed.includes(name)) continue;
+        const owned = controlledBySealedSecret({ ...secret, kind: "Secret" });
+        if (!owned && (secret.metadata.annotations?.[SYNC_OPTIONS] ?? "").includes("Prune=false")) releasedBeforeRestore.add(name);
+        if (owned && !sealedSecrets.has(name)) ownedAfterPrune.push(name);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { sealed, releasedBeforeRestore, ownedAfterPrune };
+    },
+  };
 }
 
 const batchOf = (migration: FleetMigration, index: number) => migration.status!.batches!.find((entry) => entry.index === index)!;
@@ -260,9 +295,16 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
   it("WHEN the last batch is rolled back THEN its orders are on aap, their files are gone from Git, nothing was deleted and every child equals its backup", async () => {
     const before = await current();
     const last = batchOf(before, 2);
+    const watched = await watchSecretRelease(last.orders);
     const rollback = await cli(["migrate", "rollback", NAME, "-n", ns, "--batch", "2"]);
     expect(rollback.code, rollback.stderr).toBe(0);
     const rolledBack = await waitFor("RolledBack", (m) => m.status?.phase === "RolledBack");
+    const seen = await watched.stop();
+    // Released before anything else: each Secret was seen free of its SealedSecret while still marked
+    // Prune=false (before the restore), and no SealedSecret was seen gone while its Secret still named it.
+    expect(seen.sealed.length, "the rolled-back batch has sealed Secrets").toBeGreaterThan(0);
+    expect(seen.ownedAfterPrune, "Secrets still owned by a pruned SealedSecret").toEqual([]);
+    expect([...seen.releasedBeforeRestore].sort(), "Secrets seen released before their restore").toEqual([...seen.sealed].sort());
     expect(rolledBack.status!.batches!.map((batch) => batch.state)).toEqual(["Verified", "RolledBack"]);
     expect(rolledBack.status).toMatchObject({ adopted: BATCH_SIZE, rollback: { toBatch: 2 } });
 
