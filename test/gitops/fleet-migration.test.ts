@@ -7,25 +7,31 @@
 // order whose gitops rendering would change its DataVolume's spec. Every child keeps its uid and
 // every VMI its uid and launcher image. Rolling back the last batch puts its orders back on aap
 // with their files gone from Git, no object deleted (Prune=false), and every child byte-equal to
-// the backup.
+// the backup. The committer seals (as in production): every order's cloud-init Secret (and three
+// orders' SSH key Secrets) the real sealed-secrets controller takes over (same uid, same data) once Adopt
+// marked them managed, and which a rollback releases from their SealedSecret before Argo CD prunes it.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/cluster/harness.ts";
+import { startSealedSecretsController, type SealedSecretsController } from "../../scripts/cluster/sealed-secrets.ts";
 import { Annotations, Labels } from "../../src/api/well-known.ts";
 import { tenantNamespace } from "../../src/domain/tenant.ts";
 import { BACKUP_KEY, decodeBackup } from "../../src/migration/fleet/backup.ts";
 import { contentOf } from "../../src/migration/fleet/ownership.ts";
 import type { FleetMigration } from "../../src/migration/fleet/types.ts";
-import { TRACKING_ID } from "../../src/migration/fleet-gitops/argocd-tracking.ts";
+import { SYNC_OPTIONS, TRACKING_ID } from "../../src/migration/fleet-gitops/argocd-tracking.ts";
+import { controlledBySealedSecret } from "../../src/migration/fleet-gitops/sealed-secret-takeover.ts";
 import type { LiveObject } from "../../src/migration/live-object.ts";
 import { KubeRestClient } from "../../src/platform/kube/rest-client.ts";
 import { startControllerProcess, type ControllerProcess } from "../e2e/support/controller-process.ts";
 import { adminKubeConfig, createNamespace, uniqueName } from "../e2e/support/kube.ts";
 import { startMigrationProcess, type MigrationProcess } from "../e2e/support/migration-process.ts";
 import { createRoleOrder, inParallel, type RoleOrder } from "../support/role-fleet.ts";
+import { sshEd25519Key } from "../support/sealing.ts";
 import { ArgoApplications, describeApplication, exampleApplication } from "./support/argocd-app.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
 import "./support/context.ts";
@@ -47,8 +53,14 @@ const base = { storage_class: "standard" };
 const names = Array.from({ length: FLEET_SIZE }, (_, index) => `vm-${String(index).padStart(2, "0")}`);
 /** Its disk was asked bigger after the role made it: the gitops rendering would change the DataVolume's spec. */
 const DISK_GREW = "vm-disk";
+/** These orders have their own user data and an SSH key Secret (spread over both batches); every order has a cloud-init Secret. */
+const WITH_SECRETS = new Set(["vm-00", "vm-10", "vm-19"]);
+const withSecrets = (name: string) => ({
+  cloud_init_config: Buffer.from(`#cloud-config\nruncmd:\n  - echo ${name} ${randomBytes(8).toString("hex")}\n`).toString("base64"),
+  ssh_public_key: sshEd25519Key(randomBytes(32), `${name}@fm-gitops`),
+});
 const FLEET: RoleOrder[] = [
-  ...names.map((name) => ({ name, parameters: { ...base }, running: true, labels: { fleet: "fm-gitops" } })),
+  ...names.map((name) => ({ name, parameters: { ...base, ...(WITH_SECRETS.has(name) ? withSecrets(name) : {}) }, running: true, labels: { fleet: "fm-gitops" } })),
   { name: DISK_GREW, parameters: { ...base, disk_size: "20Gi" }, madeFrom: { ...base }, running: true, labels: { fleet: "fm-gitops" } },
 ];
 const CHILD_KINDS = [
@@ -63,6 +75,9 @@ let repo: RenderedRepo;
 let appName: string;
 let migration: MigrationProcess;
 let committer: ControllerProcess | undefined;
+let sealedSecrets: SealedSecretsController;
+/** `Secret/name` → data of every Secret before the migration. */
+const secretData = new Map<string, unknown>();
 /** `Kind/name` → uid of every child before the migration. */
 const childUids = new Map<string, string>();
 /** VMI name → uid and launcher image before the migration. */
@@ -126,6 +141,41 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   );
 }
 
+/**
+ * Polls the given orders' Secrets and SealedSecrets (two LISTs every 100 ms) during a rollback:
+ * which Secrets were seen free of their SealedSecret while still marked Prune=false (released, not
+ * yet restored), and any Secret seen still owned by a SealedSecret that was gone.
+ */
+async function watchSecretRelease(orders: readonly string[]) {
+  const selector = encodeURIComponent(`${Labels.order} in (${orders.join(",")})`);
+  const sealed = (await rest.request<{ items: LiveObject[] }>("GET", `/api/v1/namespaces/${tenantNs}/secrets?labelSelector=${selector}`)).body.items
+    .filter((secret) => controlledBySealedSecret({ ...secret, kind: "Secret" }))
+    .map((secret) => secret.metadata.name ?? "");
+  const releasedBeforeRestore = new Set<string>();
+  const ownedAfterPrune: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const sealedSecrets = new Set((await rest.request<{ items: LiveObject[] }>("GET", `/apis/bitnami.com/v1alpha1/namespaces/${tenantNs}/sealedsecrets`)).body.items.filter((item) => !item.metadata.deletionTimestamp).map((item) => item.metadata.name));
+      for (const secret of (await rest.request<{ items: LiveObject[] }>("GET", `/api/v1/namespaces/${tenantNs}/secrets?labelSelector=${selector}`)).body.items) {
+        const name = secret.metadata.name ?? "";
+        if (!sealed.includes(name)) continue;
+        const owned = controlledBySealedSecret({ ...secret, kind: "Secret" });
+        if (!owned && (secret.metadata.annotations?.[SYNC_OPTIONS] ?? "").includes("Prune=false")) releasedBeforeRestore.add(name);
+        if (owned && !sealedSecrets.has(name)) ownedAfterPrune.push(name);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { sealed, releasedBeforeRestore, ownedAfterPrune };
+    },
+  };
+}
+
 const batchOf = (migration: FleetMigration, index: number) => migration.status!.batches!.find((entry) => entry.index === index)!;
 
 beforeAll(async () => {
@@ -134,8 +184,17 @@ beforeAll(async () => {
   await inParallel(FLEET, 6, async (order) => {
     await createRoleOrder(rest, ns, TENANT, order);
   });
-  for (const child of await children()) childUids.set(keyOf(child), child.metadata.uid ?? "");
+  for (const child of await children()) {
+    childUids.set(keyOf(child), child.metadata.uid ?? "");
+    if (child.kind === "Secret") secretData.set(keyOf(child), child.data);
+  }
+  // Every order has its cloud-init Secret; WITH_SECRETS have their own user data and an SSH key Secret too.
+  expect(secretData.size, "the fleet's role-era Secrets").toBe(FLEET.length + WITH_SECRETS.size);
   for (const [name, instance] of await readInstances()) instances.set(name, instance);
+
+  sealedSecrets = await startSealedSecretsController({ kubeconfigPath: ctx.cluster.kubeconfigPath, keyNamespace: uniqueName("sealed-secrets"), log: (line) => process.stderr.write(`[gitops] ${line}\n`) });
+  fs.writeFileSync(path.join(work, "sealing.pem"), await sealedSecrets.certificatePem());
+  fs.writeFileSync(path.join(work, "value.key"), randomBytes(48), { mode: 0o600 });
 
   repo = await RenderedRepo.create(ctx.git, "fleet-migration");
   repo.writeFile("rendered/README.md", "One directory per tenant namespace.\n");
@@ -157,6 +216,7 @@ beforeEach(({ onTestFailed }) => {
 afterAll(async () => {
   await migration?.stop();
   await committer?.stop();
+  await sealedSecrets?.stop();
   if (appName) await apps.delete(appName);
   repo?.dispose();
   rest.close();
@@ -188,7 +248,14 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
       identity: "committer-0",
       logLevel: "info",
       command: ["committer"],
-      extraArgs: ["--repository", repo.url, "--git-credentials-dir", credentials, "--order-namespaces", ns, "--argocd-namespace", "argocd"],
+      extraArgs: [
+        "--repository", repo.url,
+        "--git-credentials-dir", credentials,
+        "--sealing-certificate-file", path.join(work, "sealing.pem"),
+        "--sealing-key-file", path.join(work, "value.key"),
+        "--order-namespaces", ns,
+        "--argocd-namespace", "argocd",
+      ],
     });
     const done = await waitFor("Succeeded", (m) => m.status?.phase === "Succeeded" || m.status?.phase === "Failed");
     expect(done.status?.phase, JSON.stringify(done.status?.batches?.map((batch) => batch.message))).toBe("Succeeded");
@@ -209,7 +276,18 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
     for (const child of live) {
       expect(child.metadata.uid, `${keyOf(child)} re-created`).toBe(childUids.get(keyOf(child)));
       const adopted = child.metadata.labels?.[Labels.order] !== DISK_GREW;
+      if (child.kind === "Secret" && adopted) {
+        // Sealed: the sealed-secrets controller took the role's Secret over (updated, not re-created) and its data decrypts to the role's values.
+        expect(controlledBySealedSecret(child), `${keyOf(child)} controlled by its SealedSecret: ${JSON.stringify(child.metadata.ownerReferences)}`).toBe(true);
+        expect(child.data, `${keyOf(child)}'s data`).toEqual(secretData.get(keyOf(child)));
+        continue;
+      }
       expect(child.metadata.annotations?.[TRACKING_ID]?.startsWith(`${appName}:`) ?? false, `${keyOf(child)} tracked by Argo CD`).toBe(adopted);
+    }
+    for (const file of (await filesInGit()).filter((name) => WITH_SECRETS.has(path.basename(name, ".yaml")))) {
+      const text = await bareGit("show", `main:${file}`);
+      expect(text, file).toMatch(/^kind: SealedSecret$/m);
+      expect(text, file).not.toMatch(/^kind: Secret$/m);
     }
     expect(await readInstances()).toEqual(instances);
   }, 300_000);
@@ -217,9 +295,16 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
   it("WHEN the last batch is rolled back THEN its orders are on aap, their files are gone from Git, nothing was deleted and every child equals its backup", async () => {
     const before = await current();
     const last = batchOf(before, 2);
+    const watched = await watchSecretRelease(last.orders);
     const rollback = await cli(["migrate", "rollback", NAME, "-n", ns, "--batch", "2"]);
     expect(rollback.code, rollback.stderr).toBe(0);
     const rolledBack = await waitFor("RolledBack", (m) => m.status?.phase === "RolledBack");
+    const seen = await watched.stop();
+    // Released before anything else: each Secret was seen free of its SealedSecret while still marked
+    // Prune=false (before the restore), and no SealedSecret was seen gone while its Secret still named it.
+    expect(seen.sealed.length, "the rolled-back batch has sealed Secrets").toBeGreaterThan(0);
+    expect(seen.ownedAfterPrune, "Secrets still owned by a pruned SealedSecret").toEqual([]);
+    expect([...seen.releasedBeforeRestore].sort(), "Secrets seen released before their restore").toEqual([...seen.sealed].sort());
     expect(rolledBack.status!.batches!.map((batch) => batch.state)).toEqual(["Verified", "RolledBack"]);
     expect(rolledBack.status).toMatchObject({ adopted: BATCH_SIZE, rollback: { toBatch: 2 } });
 
@@ -241,13 +326,25 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
         expect(JSON.stringify(contentOf(object)), `${saved.order}: ${keyOf(object)}`).toBe(JSON.stringify(contentOf(original)));
         expect(object.metadata.uid).toBe(original.metadata.uid);
         expect(object.metadata.annotations?.[TRACKING_ID], `${keyOf(object)} no longer tracked`).toBeUndefined();
+        expect(object.metadata.ownerReferences, `${keyOf(object)} depends on nothing`).toBeUndefined();
       }
     }
+    const released = live.filter((child) => child.kind === "Secret" && backup.orders.some((saved) => saved.order === child.metadata.labels?.[Labels.order]));
+    expect(released.map(keyOf).sort(), "the rolled-back batch had sealed Secrets").toEqual([...secretData.keys()].filter((key) => backup.orders.some((saved) => key.startsWith(`Secret/${saved.order}-`))).sort());
+    expect(released.length).toBeGreaterThan(0);
     // The first batch stays adopted, and Argo CD is Synced again at the tip (nothing left to prune).
     for (const name of batchOf(rolledBack, 1).orders) expect((await orderOf(name)).metadata.annotations?.[Annotations.managedBy]).toBe("gitops");
     const tip = (await bareGit("rev-parse", "main")).trim();
     const app = await apps.waitSynced(appName, { revision: tip, health: "Healthy", timeoutMs: 120_000 });
     expect(app.status?.resources?.filter((resource) => resource.requiresPruning), describeApplication(app)).toEqual([]);
+    // Argo CD pruned the rolled-back orders' SealedSecrets (nothing depended on them any more); batch 1's still control their Secrets.
+    for (const secret of released) {
+      const sealed = await rest.request("GET", `/apis/bitnami.com/v1alpha1/namespaces/${tenantNs}/sealedsecrets/${secret.metadata.name}`, { allow404: true });
+      expect(sealed.status, `SealedSecret ${secret.metadata.name} pruned`).toBe(404);
+    }
+    for (const child of await children()) {
+      if (child.kind === "Secret" && batchOf(rolledBack, 1).orders.includes(child.metadata.labels?.[Labels.order] ?? "")) expect(controlledBySealedSecret(child), keyOf(child)).toBe(true);
+    }
     expect(await readInstances()).toEqual(instances);
     // Nothing is left waiting on the rolled-back orders: the committer's finalizer went with its files.
     for (const saved of backup.orders) expect((await orderOf(saved.order)).metadata.finalizers ?? [], saved.order).toEqual([]);

@@ -8,6 +8,7 @@ import { runStrategyConversion } from "../fleet/run-strategy.ts";
 import type { LiveObject } from "../live-object.ts";
 import type { FleetMigration } from "../fleet/types.ts";
 import { readOrderStates } from "./batch-reads.ts";
+import { SEALED_SECRET_MANAGED, secretsToMarkManaged } from "../fleet-gitops/sealed-secret-takeover.ts";
 
 export const MIGRATION_FIELD_MANAGER = "osac-vm-migration";
 const MERGE = "application/merge-patch+json";
@@ -31,6 +32,15 @@ export async function pinFirmwareUuid(rest: Pick<KubeRestClient, "request">, nam
   });
 }
 
+/** Marks a Secret `sealedsecrets.bitnami.com/managed: "true"` (merge patch, the migration's field manager). */
+async function markManaged(rest: Pick<KubeRestClient, "request">, secret: LiveObject): Promise<void> {
+  await rest.request("PATCH", `${objectPath("v1", "Secret", secret.metadata.namespace, secret.metadata.name ?? "")}?fieldManager=${MIGRATION_FIELD_MANAGER}`, {
+    body: { metadata: { annotations: { [SEALED_SECRET_MANAGED]: "true" } } },
+    contentType: MERGE,
+    discardBody: true,
+  });
+}
+
 /**
  * Converts a role-era VM's `spec.running` into `spec.runStrategy` (one JSON patch, same meaning;
  * see run-strategy.ts). Returns the child as it is afterwards.
@@ -48,7 +58,8 @@ async function convertRunning(rest: Pick<KubeRestClient, "request">, child: Live
  * controller applies and the tree holds keep the VM's identity. `controller`: server-side apply
  * of each live child's own values by the controller's field manager (ownership, no value
  * changes), then `managed-by: controller` on the order, so the controller finds the fields
- * already its own. `gitops` (ADR 34): the VM's `spec.running` converted, then `managed-by:
+ * already its own. `gitops` (ADR 34): the VM's `spec.running` converted, each Secret marked for
+ * the sealed-secrets controller's takeover, then `managed-by:
  * gitops`, which the committer acts on; nothing is written to Git from here, and Verify waits
  * for Argo CD. Idempotent: an order already on the target mode whose children the controller
  * already owns gets no write. Returns whether anything was written.
@@ -67,9 +78,13 @@ export async function runAdopt(rest: KubeRestClient, migration: FleetMigration, 
     // The committer is Git's one writer (ADR 0034): managed-by: gitops makes it commit the
     // order's files; Verify waits for the commit and for Argo CD to adopt the objects.
     for (const child of state.children) await convertRunning(rest, child, MIGRATION_FIELD_MANAGER);
+    // A committer that seals commits a SealedSecret for each Secret; its controller takes over
+    // only a Secret marked as managed (ADR 0034), updating it in place (same uid).
+    const marked = secretsToMarkManaged(state.children);
+    for (const secret of marked) await markManaged(rest, secret);
     if (mode !== target) await setManagedBy(rest, migration.metadata.namespace, name, target);
     logger.info(
-      { kind: "VirtualMachine", namespace: migration.metadata.namespace, name, migration: migration.metadata.name, annotated: mode !== target, firmwarePinned: pin !== undefined },
+      { kind: "VirtualMachine", namespace: migration.metadata.namespace, name, migration: migration.metadata.name, annotated: mode !== target, secretsMarkedManaged: marked.length, firmwarePinned: pin !== undefined },
       mode !== target ? "Handed an order to the committer" : "Found the order already on gitops",
     );
     return mode !== target;

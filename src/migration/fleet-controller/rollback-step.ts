@@ -14,6 +14,7 @@ import { readOrderStates } from "./batch-reads.ts";
 import { ARGOCD_FIELD_MANAGER, SYNC_OPTIONS, withPruneDisabled } from "../fleet-gitops/argocd-tracking.ts";
 import { removalPending } from "../fleet-gitops/argo-observation.ts";
 import { readApplications, type GitopsSettings } from "./gitops-reads.ts";
+import { sealedSecretRelease } from "../fleet-gitops/sealed-secret-takeover.ts";
 import { COMMITTER_FINALIZER, FIELD_MANAGER as COMMITTER_FIELD_MANAGER } from "../../gitops/committer/order-housekeeping.ts";
 
 const MERGE = "application/merge-patch+json";
@@ -36,7 +37,8 @@ export type RollbackResult = { readonly restored: string[] } | { readonly pendin
  * re-created), then the controller's (and Argo CD's) field ownership given up by rewriting
  * managedFields without their entries (no value is removed). `gitops` (ADR 0034): before
  * `managed-by: aap` (which makes the committer remove the files) every live child is marked
- * `Prune=false`, so Argo CD orphans it instead of pruning it; the restore waits until the removal
+ * `Prune=false`, so Argo CD orphans it instead of pruning it, and before that every Secret is
+ * released from its SealedSecret (which Argo CD prunes); the restore waits until the removal
  * is pushed and Argo CD compared it, and takes the tracking id and the mark away with the rest.
  * Idempotent.
  */
@@ -47,6 +49,9 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
   const [state] = await readOrderStates(rest, migration, [name]);
   const order = state?.order;
   let handedBack = false;
+  // First of all (ADR 0034): no Secret may depend on a SealedSecret that Argo CD prunes once the
+  // files are removed, or the garbage collector deletes it.
+  const released = gitopsMode ? await releaseFromSealedSecrets(rest, state?.children ?? [], logger) : 0;
   if (order) {
     if (order.metadata.annotations?.[Annotations.managedBy] !== "aap") {
       if (gitopsMode) for (const child of state.children) await disablePrune(rest, child);
@@ -62,6 +67,7 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
   }
   if (gitopsMode) {
     if (handedBack) return { pending: [`${name}: handed back to aap; waiting for the committer to remove its files`] };
+    if (released > 0) return { pending: [`${name}: released ${released} Secret(s) from their SealedSecret; reading them again`] };
     const pending = removalPending(name, state?.children ?? [], await readApplications(rest, gitops, state?.children ?? []));
     if (pending.length > 0) return { pending };
     // The committer releases its finalizer once the branch holds none of the order's files, but
@@ -72,7 +78,7 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
       await rest.apply(objectPath(ORDER_API_VERSION, "VirtualMachine", namespace, name), body, `${COMMITTER_FIELD_MANAGER}-finalizer`, { discardBody: true });
     }
   }
-  const released = gitopsMode ? [FIELD_MANAGER, ARGOCD_FIELD_MANAGER] : [FIELD_MANAGER];
+  const managers = gitopsMode ? [FIELD_MANAGER, ARGOCD_FIELD_MANAGER] : [FIELD_MANAGER];
   const live = new Map((state?.children ?? []).map((child) => [objectKey(referenceOf(child)), child]));
   const restored: string[] = [];
   for (const object of saved?.objects ?? []) {
@@ -91,13 +97,31 @@ export async function runRollbackOrder(rest: KubeRestClient, migration: FleetMig
       logger.info({ kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }, "Re-created a child from its backup");
     }
     live.delete(key);
-    if (current) await releaseOwnership(rest, path, current, released);
+    if (current) await releaseOwnership(rest, path, current, managers);
   }
   // Children the controller created after adoption (not in the backup) stay; only its ownership goes.
   for (const child of live.values()) {
-    await releaseOwnership(rest, objectPath(child.apiVersion ?? "", child.kind ?? "", child.metadata.namespace, child.metadata.name ?? ""), child, released);
+    await releaseOwnership(rest, objectPath(child.apiVersion ?? "", child.kind ?? "", child.metadata.namespace, child.metadata.name ?? ""), child, managers);
   }
   return { restored };
+}
+
+/**
+ * Takes each Secret the sealed-secrets controller took over back from its SealedSecret: the
+ * controlling ownerReference and the managed mark removed (JSON patch, each removal tested
+ * first: a concurrent change fails the patch and the step is retried). Returns how many.
+ */
+async function releaseFromSealedSecrets(rest: Pick<KubeRestClient, "request">, children: readonly LiveObject[], logger: Logger): Promise<number> {
+  let released = 0;
+  for (const child of children) {
+    const patch = sealedSecretRelease(child);
+    if (!patch) continue;
+    const path = objectPath("v1", "Secret", child.metadata.namespace, child.metadata.name ?? "");
+    await rest.request("PATCH", `${path}?fieldManager=${MIGRATION_FIELD_MANAGER}`, { body: patch, contentType: "application/json-patch+json", discardBody: true });
+    logger.info({ kind: "Secret", namespace: child.metadata.namespace, name: child.metadata.name }, "Released a Secret from its SealedSecret");
+    released++;
+  }
+  return released;
 }
 
 /** Adds `Prune=false` to a child's Argo CD sync options (merge patch, the migration's field manager). */

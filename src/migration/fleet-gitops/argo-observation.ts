@@ -89,7 +89,8 @@ export function gitopsVerifyProblems(saved: OrderBackup, children: readonly Live
  * child Argo CD still tracks must be out of the Application's desired state, listed with
  * `requiresPruning` (which the child's Prune=false keeps from happening) or not listed. That is
  * only so once the committer pushed the removal of the order's files and Argo CD compared it;
- * restoring earlier would let Argo CD apply the file again. Pure.
+ * restoring earlier would let Argo CD apply the file again, and so would a sync operation still
+ * running (its revision may predate the removal). Pure.
  */
 export function removalPending(name: string, children: readonly LiveObject[], applications: ApplicationLookup): string[] {
   const pending: string[] = [];
@@ -98,7 +99,11 @@ export function removalPending(name: string, children: readonly LiveObject[], ap
     if (!ref) continue;
     const application = applications(ref);
     const resource = application ? resourceIn(application, child) : undefined;
-    if (resource && resource.requiresPruning !== true) pending.push(`${name}: Argo CD has not compared a revision without ${describe(child)} yet (Application ${ref.name}; the committer removes the order's files)`);
+    // A sync still running applies its own revision, which may hold the order's files: it would
+    // apply them again over the restored objects (and a later sync prune them).
+    const syncing = application?.status?.operationState?.phase === "Running";
+    if (resource && syncing) pending.push(`${name}: Application ${ref.name} is still running a sync (${application?.status?.operationState?.message ?? ""}); waiting for it to end before restoring ${describe(child)}`);
+    else if (resource && resource.requiresPruning !== true) pending.push(`${name}: Argo CD has not compared a revision without ${describe(child)} yet (Application ${ref.name}; the committer removes the order's files)`);
   }
   return pending;
 }

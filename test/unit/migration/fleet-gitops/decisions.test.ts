@@ -152,6 +152,14 @@ describe("removalPending", () => {
     expect(removalPending("vm-1", [tracked], () => undefined)).toEqual([]);
   });
 
+  it("GIVEN a sync operation still running THEN wait even when the child requires pruning (that sync may apply an older revision over the restore)", () => {
+    const running = { ...application([{ kind: "Service", name: "s", status: "OutOfSync", requiresPruning: true }]) };
+    const syncing: ApplicationView = { ...running, status: { ...running.status, operationState: { phase: "Running", message: "waiting for healthy state" } } };
+    expect(removalPending("vm-1", [tracked], () => syncing)).toEqual(["vm-1: Application orders is still running a sync (waiting for healthy state); waiting for it to end before restoring Service tenant/s"]);
+    const done: ApplicationView = { ...running, status: { ...running.status, operationState: { phase: "Succeeded" } } };
+    expect(removalPending("vm-1", [tracked], () => done)).toEqual([]);
+  });
+
   it("GIVEN children Argo CD never tracked THEN nothing to wait for", () => {
     expect(removalPending("vm-1", [child("Service", "s")], () => application([{ kind: "Service", name: "s", status: "Synced" }]))).toEqual([]);
   });
