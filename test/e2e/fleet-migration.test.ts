@@ -19,7 +19,7 @@ import { contentOf, ownsFields } from "../../src/migration/fleet/ownership.ts";
 import type { FleetMigration } from "../../src/migration/fleet/types.ts";
 import type { LiveObject } from "../../src/migration/live-object.ts";
 import { KubeApiError, KubeRestClient, objectPath } from "../../src/platform/kube/rest-client.ts";
-import { createRoleOrder, inParallel, type RoleOrder } from "../support/role-fleet.ts";
+import { createRoleOrder, inParallel, type RoleOrder, listOrderChildren } from "../support/role-fleet.ts";
 import "./support/context.ts";
 import { adminKubeConfig, createNamespace, deleteNamespaceNoWait, uniqueName } from "./support/kube.ts";
 import { startMigrationProcess, type MigrationProcess } from "./support/migration-process.ts";
@@ -32,13 +32,6 @@ const MERGE = "application/merge-patch+json";
 const FLEET_SIZE = Number(process.env.E2E_FLEET_SIZE ?? 60);
 const STEP_INTERVAL_MS = "250";
 const MIGRATIONS = "/apis/gitops.cloudkit.openshift.io/v1alpha1";
-const CHILD_KINDS = [
-  { apiVersion: "v1", kind: "Secret", path: "/api/v1", plural: "secrets" },
-  { apiVersion: "cdi.kubevirt.io/v1beta1", kind: "DataVolume", path: "/apis/cdi.kubevirt.io/v1beta1", plural: "datavolumes" },
-  { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", path: "/apis/kubevirt.io/v1", plural: "virtualmachines" },
-  { apiVersion: "v1", kind: "Service", path: "/api/v1", plural: "services" },
-] as const;
-
 interface Run {
   code: number;
   stdout: string;
@@ -78,16 +71,6 @@ const vmiUids = new Map<string, string>();
 
 async function orderOf(name: string): Promise<LiveObject> {
   return (await rest.request<LiveObject>("GET", `/apis/cloudkit.openshift.io/v1alpha1/namespaces/${ns}/virtualmachines/${name}`)).body;
-}
-
-async function children(): Promise<LiveObject[]> {
-  const lists = await Promise.all(
-    CHILD_KINDS.map(async (kind) => {
-      const answer = await rest.request<{ items: LiveObject[] }>("GET", `${kind.path}/namespaces/${tenantNs}/${kind.plural}?labelSelector=${encodeURIComponent(Labels.order)}`);
-      return answer.body.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
-    }),
-  );
-  return lists.flat();
 }
 
 function byOrder(objects: readonly LiveObject[]): Map<string, LiveObject[]> {
@@ -151,7 +134,7 @@ beforeAll(async () => {
     body: { spec: { ports: [{ name: "tcp-22", port: 2222, targetPort: 22, protocol: "TCP" }] } },
     contentType: MERGE,
   });
-  for (const [order, objects] of byOrder(await children())) before.set(order, new Map(objects.map((object) => [contentKey(object), contentOf(object)])));
+  for (const [order, objects] of byOrder(await listOrderChildren(rest, tenantNs))) before.set(order, new Map(objects.map((object) => [contentKey(object), contentOf(object)])));
   const instances = await rest.request<{ items: LiveObject[] }>("GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachineinstances`);
   for (const instance of instances.body.items) vmiUids.set(instance.metadata.name ?? "", instance.metadata.uid ?? "");
   processes.push(await startMigrationProcess(ctx.kubeconfigPath, ["--watch-namespace", ns, "--step-interval-ms", STEP_INTERVAL_MS, ...NO_ADMISSION]));
@@ -212,7 +195,7 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     const waiting = await waitFor(NAME, "batch 3 awaiting approval", (m) => m.status?.phase === "AwaitingApproval" && m.status.currentBatch === 3);
     expect(waiting.status).toMatchObject({ adopted: 20 });
     expect([batch(waiting, 1).state, batch(waiting, 2).state, batch(waiting, 3).state]).toEqual(["Verified", "Verified", "AwaitingApproval"]);
-    const live = byOrder(await children());
+    const live = byOrder(await listOrderChildren(rest, tenantNs));
     for (const name of [...batch(waiting, 1).orders, ...batch(waiting, 2).orders]) {
       const annotations = (await orderOf(name)).metadata.annotations;
       expect(annotations?.[Annotations.managedBy]).toBe("controller");
@@ -244,7 +227,7 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     const done = await waitFor(NAME, "batch 4 awaiting approval", (m) => m.status?.phase === "AwaitingApproval" && m.status.currentBatch === 4);
     expect(batch(done, 3)).toMatchObject({ state: "Verified", adopted: batch(done, 3).orders });
     const lines = processes.flatMap((process) => process.logLines()).filter((line) => line.migration === NAME && typeof line.name === "string");
-    const live = byOrder(await children());
+    const live = byOrder(await listOrderChildren(rest, tenantNs));
     for (const name of batch(done, 3).orders) {
       const adoptions = lines.filter((line) => line.name === name && line.msg === "Adopted an order");
       // The annotation is written once; each child is applied at most once (a crash after a write
@@ -273,7 +256,7 @@ describe("FleetMigration of an AAP-era fleet to controller, in batches of 10 wit
     expect(rolledBack.status).toMatchObject({ adopted: 10, rollback: { toBatch: 2 } });
     expect(rolledBack.status!.conditions!.find((condition) => condition.type === "RolledBack")).toMatchObject({ status: "True", reason: "RolledBack" });
 
-    const live = byOrder(await children());
+    const live = byOrder(await listOrderChildren(rest, tenantNs));
     for (const entry of [second, third]) {
       const secret = await rest.request<{ data: Record<string, string> }>("GET", `/api/v1/namespaces/${ns}/secrets/${entry.backupSecret}`);
       const backup = decodeBackup(secret.body.data[BACKUP_KEY]!);

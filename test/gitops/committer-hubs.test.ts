@@ -10,11 +10,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { ARGOCD_NAMESPACE } from "../../scripts/cluster/argocd.ts";
-import { REPO_ROOT, startControlPlane, type ControlPlane } from "../../scripts/cluster/harness.ts";
+import type { ControlPlane } from "../../scripts/cluster/harness.ts";
 import { startSealedSecretsController, type SealedSecretsController } from "../../scripts/cluster/sealed-secrets.ts";
 import { tenantNamespace } from "../../src/domain/tenant.ts";
 import { startControllerProcess, type ControllerProcess } from "../e2e/support/controller-process.ts";
@@ -22,6 +21,7 @@ import { adminKubeConfig, createNamespace, rawRequest, ResourceMapper, serverSid
 import { ArgoApplications, describeApplication, type Application } from "./support/argocd-app.ts";
 import { gitopsOrder } from "./support/fixture.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
+import { hubAdmin, registerCluster, startHubPlanes, vmNamesOn } from "./support/hub-planes.ts";
 import "./support/context.ts";
 
 const ctx = inject("gitops");
@@ -58,34 +58,6 @@ function bareGit(...args: string[]): Promise<string> {
   );
 }
 
-function hubAdmin(cp: ControlPlane): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(cp.kubeconfigPath);
-  return kc;
-}
-
-/** Argo CD's declarative cluster registration: a Secret labelled secret-type=cluster in its namespace. */
-async function registerCluster(name: string, cp: ControlPlane): Promise<void> {
-  const config = { bearerToken: cp.adminToken, tlsClientConfig: { caData: fs.readFileSync(cp.caPath).toString("base64") } };
-  await serverSideApply(
-    admin,
-    mapper,
-    {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: `cluster-${name}`, namespace: ARGOCD_NAMESPACE, labels: { "argocd.argoproj.io/secret-type": "cluster" } },
-      stringData: { name, server: cp.server, config: JSON.stringify(config) },
-    } as unknown as KubeObject,
-    TEST_MANAGER,
-  );
-}
-
-async function vmNames(cp: ControlPlane): Promise<string[]> {
-  const response = await rawRequest(hubAdmin(cp), "GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachines`);
-  if (response.status === 404) return [];
-  return (JSON.parse(response.body).items as { metadata: { name: string } }[]).map((item) => item.metadata.name).sort();
-}
-
 type Order = KubeObject & { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } };
 
 async function committedOf(name: string) {
@@ -107,13 +79,9 @@ async function waitCommitted(name: string, reason: string, timeoutMs = 90_000) {
 beforeAll(async () => {
   const log = (line: string) => process.stderr.write(`[gitops committer-hubs] ${line}\n`);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "osac-gitops-committer-hubs-"));
-  const kubevirtCrds = [path.join(REPO_ROOT, "crds/upstream-subset")];
-  [hubA, hubB] = await Promise.all([
-    startControlPlane({ crdDirs: kubevirtCrds, defaultStorageClass: false, restrictedUserNames: [], log }),
-    startControlPlane({ crdDirs: kubevirtCrds, defaultStorageClass: false, restrictedUserNames: [], log }),
-  ]);
-  await registerCluster(`cluster-${H.a}`, hubA);
-  await registerCluster(`cluster-${H.b}`, hubB);
+  [hubA, hubB] = await startHubPlanes(log);
+  await registerCluster(admin, mapper, TEST_MANAGER, `cluster-${H.a}`, hubA);
+  await registerCluster(admin, mapper, TEST_MANAGER, `cluster-${H.b}`, hubB);
   // Each hub's own sealed-secrets controller, whose certificate its Hub carries.
   sealedSecrets = await Promise.all([hubA, hubB].map((cp) => startSealedSecretsController({ kubeconfigPath: cp.kubeconfigPath, keyNamespace: uniqueName("sealed-secrets"), keySizeBits: 2048, log })));
   for (const [index, name] of [H.a, H.b].entries()) {
@@ -206,8 +174,8 @@ describe("GIVEN the committer with --hubs, two Hubs and Argo CD with a cluster S
     const vmsIn = (app: Application) => (app.status?.resources ?? []).filter((r) => r.kind === "VirtualMachine").map((r) => r.name).sort();
     expect(vmsIn(synced[0]!)).toEqual(["vm-a1", "vm-a2"]);
     expect(vmsIn(synced[1]!)).toEqual(["vm-b1"]);
-    expect(await vmNames(hubA)).toEqual(["vm-a1", "vm-a2"]);
-    expect(await vmNames(hubB)).toEqual(["vm-b1"]);
+    expect(await vmNamesOn(hubA, tenantNs)).toEqual(["vm-a1", "vm-a2"]);
+    expect(await vmNamesOn(hubB, tenantNs)).toEqual(["vm-b1"]);
     const management = await rawRequest(admin, "GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachines`);
     expect(management.status === 404 || JSON.parse(management.body).items.length === 0).toBe(true);
 

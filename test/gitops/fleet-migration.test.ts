@@ -30,7 +30,7 @@ import { KubeRestClient } from "../../src/platform/kube/rest-client.ts";
 import { startControllerProcess, type ControllerProcess } from "../e2e/support/controller-process.ts";
 import { adminKubeConfig, createNamespace, uniqueName } from "../e2e/support/kube.ts";
 import { startMigrationProcess, type MigrationProcess } from "../e2e/support/migration-process.ts";
-import { createRoleOrder, inParallel, type RoleOrder } from "../support/role-fleet.ts";
+import { createRoleOrder, inParallel, type RoleOrder, listOrderChildren } from "../support/role-fleet.ts";
 import { sshEd25519Key } from "../support/sealing.ts";
 import { ArgoApplications, describeApplication, exampleApplication } from "./support/argocd-app.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
@@ -63,13 +63,6 @@ const FLEET: RoleOrder[] = [
   ...names.map((name) => ({ name, parameters: { ...base, ...(WITH_SECRETS.has(name) ? withSecrets(name) : {}) }, running: true, labels: { fleet: "fm-gitops" } })),
   { name: DISK_GREW, parameters: { ...base, disk_size: "20Gi" }, madeFrom: { ...base }, running: true, labels: { fleet: "fm-gitops" } },
 ];
-const CHILD_KINDS = [
-  { apiVersion: "v1", kind: "Secret", path: "/api/v1", plural: "secrets" },
-  { apiVersion: "cdi.kubevirt.io/v1beta1", kind: "DataVolume", path: "/apis/cdi.kubevirt.io/v1beta1", plural: "datavolumes" },
-  { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", path: "/apis/kubevirt.io/v1", plural: "virtualmachines" },
-  { apiVersion: "v1", kind: "Service", path: "/api/v1", plural: "services" },
-] as const;
-
 let work: string;
 let repo: RenderedRepo;
 let appName: string;
@@ -84,16 +77,6 @@ const childUids = new Map<string, string>();
 const instances = new Map<string, { uid: string; image: unknown }>();
 
 const keyOf = (object: LiveObject) => `${object.kind}/${object.metadata.name}`;
-
-async function children(): Promise<LiveObject[]> {
-  const lists = await Promise.all(
-    CHILD_KINDS.map(async (kind) => {
-      const answer = await rest.request<{ items: LiveObject[] }>("GET", `${kind.path}/namespaces/${tenantNs}/${kind.plural}?labelSelector=${encodeURIComponent(Labels.order)}`);
-      return answer.body.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
-    }),
-  );
-  return lists.flat();
-}
 
 async function readInstances(): Promise<Map<string, { uid: string; image: unknown }>> {
   const answer = await rest.request<{ items: LiveObject[] }>("GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachineinstances`);
@@ -184,7 +167,7 @@ beforeAll(async () => {
   await inParallel(FLEET, 6, async (order) => {
     await createRoleOrder(rest, ns, TENANT, order);
   });
-  for (const child of await children()) {
+  for (const child of await listOrderChildren(rest, tenantNs)) {
     childUids.set(keyOf(child), child.metadata.uid ?? "");
     if (child.kind === "Secret") secretData.set(keyOf(child), child.data);
   }
@@ -271,7 +254,7 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
       expect(order.metadata.annotations?.[Annotations.managedBy], name).toBe("gitops");
       expect((order.status?.conditions as { type: string; status: string }[]).find((condition) => condition.type === "Committed")?.status, name).toBe("True");
     }
-    const live = await children();
+    const live = await listOrderChildren(rest, tenantNs);
     expect(live.map(keyOf).sort()).toEqual([...childUids.keys()].sort());
     for (const child of live) {
       expect(child.metadata.uid, `${keyOf(child)} re-created`).toBe(childUids.get(keyOf(child)));
@@ -311,7 +294,7 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
     expect((await filesInGit()).sort()).toEqual([`rendered/${tenantNs}/_namespace.yaml`, ...batchOf(rolledBack, 1).orders.map((name) => `rendered/${tenantNs}/${name}.yaml`)].sort());
     const secret = await rest.request<{ data: Record<string, string> }>("GET", `/api/v1/namespaces/${ns}/secrets/${last.backupSecret}`);
     const backup = decodeBackup(secret.body.data[BACKUP_KEY]!);
-    const live = await children();
+    const live = await listOrderChildren(rest, tenantNs);
     // No object was deleted or re-created, the rolled-back ones included (Prune=false held Argo CD's prune).
     expect(live.map(keyOf).sort()).toEqual([...childUids.keys()].sort());
     for (const child of live) expect(child.metadata.uid, `${keyOf(child)} re-created`).toBe(childUids.get(keyOf(child)));
@@ -342,7 +325,7 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
       const sealed = await rest.request("GET", `/apis/bitnami.com/v1alpha1/namespaces/${tenantNs}/sealedsecrets/${secret.metadata.name}`, { allow404: true });
       expect(sealed.status, `SealedSecret ${secret.metadata.name} pruned`).toBe(404);
     }
-    for (const child of await children()) {
+    for (const child of await listOrderChildren(rest, tenantNs)) {
       if (child.kind === "Secret" && batchOf(rolledBack, 1).orders.includes(child.metadata.labels?.[Labels.order] ?? "")) expect(controlledBySealedSecret(child), keyOf(child)).toBe(true);
     }
     expect(await readInstances()).toEqual(instances);

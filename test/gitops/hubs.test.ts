@@ -4,16 +4,16 @@
 // server. Each hub's Application syncs only its own orders, to its own cluster.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as k8s from "@kubernetes/client-node";
 import yaml from "js-yaml";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ARGOCD_NAMESPACE } from "../../scripts/cluster/argocd.ts";
-import { REPO_ROOT, startControlPlane, type ControlPlane } from "../../scripts/cluster/harness.ts";
+import type { ControlPlane } from "../../scripts/cluster/harness.ts";
 import { tenantNamespace } from "../../src/domain/tenant.ts";
 import { adminKubeConfig, rawRequest, ResourceMapper, serverSideApply, uniqueName, type KubeObject } from "../e2e/support/kube.ts";
 import { ArgoApplications, describeApplication, type Application } from "./support/argocd-app.ts";
 import { gitopsOrder } from "./support/fixture.ts";
 import { RENDERED_DIR, RenderedRepo } from "./support/rendered-repo.ts";
+import { registerCluster, startHubPlanes, vmNamesOn } from "./support/hub-planes.ts";
 import "./support/context.ts";
 
 const ctx = inject("gitops");
@@ -34,28 +34,6 @@ let repo: RenderedRepo;
 let commit: string;
 const generated: KubeObject[] = [];
 
-function hubAdmin(cp: ControlPlane): k8s.KubeConfig {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(cp.kubeconfigPath);
-  return kc;
-}
-
-/** Argo CD's declarative cluster registration: a Secret labelled secret-type=cluster in its namespace. */
-async function registerCluster(name: string, cp: ControlPlane): Promise<void> {
-  const config = { bearerToken: cp.adminToken, tlsClientConfig: { caData: fs.readFileSync(cp.caPath).toString("base64") } };
-  await serverSideApply(
-    admin,
-    mapper,
-    {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: `cluster-${name}`, namespace: ARGOCD_NAMESPACE, labels: { "argocd.argoproj.io/secret-type": "cluster" } },
-      stringData: { name, server: cp.server, config: JSON.stringify(config) },
-    } as unknown as KubeObject,
-    TEST_MANAGER,
-  );
-}
-
 /** A gitops order placed on `hub` (as the admission webhook places it). */
 function onHub(name: string, hub: string) {
   const order = gitopsOrder(name, ORDERS_NS, TENANT);
@@ -66,21 +44,11 @@ function hubDocument(name: string, clusterName: string) {
   return { apiVersion: "gitops.cloudkit.openshift.io/v1alpha1", kind: "Hub", metadata: { name }, spec: { capabilities: ["virtualmachines"], kubeconfigSecretRef: { name: `${name}-kubeconfig` }, argocdClusterName: clusterName } };
 }
 
-async function vmNames(cp: ControlPlane): Promise<string[]> {
-  const response = await rawRequest(hubAdmin(cp), "GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachines`);
-  if (response.status === 404) return [];
-  return (JSON.parse(response.body).items as { metadata: { name: string } }[]).map((item) => item.metadata.name).sort();
-}
-
 beforeAll(async () => {
   const log = (line: string) => process.stderr.write(`[gitops hubs] ${line}\n`);
-  const kubevirtCrds = [path.join(REPO_ROOT, "crds/upstream-subset")];
-  [hubA, hubB] = await Promise.all([
-    startControlPlane({ crdDirs: kubevirtCrds, defaultStorageClass: false, restrictedUserNames: [], log }),
-    startControlPlane({ crdDirs: kubevirtCrds, defaultStorageClass: false, restrictedUserNames: [], log }),
-  ]);
-  await registerCluster(`cluster-${H.a}`, hubA);
-  await registerCluster(`cluster-${H.b}`, hubB);
+  [hubA, hubB] = await startHubPlanes(log);
+  await registerCluster(admin, mapper, TEST_MANAGER, `cluster-${H.a}`, hubA);
+  await registerCluster(admin, mapper, TEST_MANAGER, `cluster-${H.b}`, hubB);
 
   repo = await RenderedRepo.create(ctx.git, "hubs");
   repo.writeOrders([onHub("vm-a1", H.a), onHub("vm-a2", H.a), onHub("vm-b1", H.b)]);
@@ -120,8 +88,8 @@ describe("GIVEN orders on two hubs rendered with --hubs and the generated Argo C
     const vmsIn = (app: Application) => (app.status?.resources ?? []).filter((r) => r.kind === "VirtualMachine").map((r) => r.name).sort();
     expect(vmsIn(synced[0]!)).toEqual(["vm-a1", "vm-a2"]);
     expect(vmsIn(synced[1]!)).toEqual(["vm-b1"]);
-    expect(await vmNames(hubA)).toEqual(["vm-a1", "vm-a2"]);
-    expect(await vmNames(hubB)).toEqual(["vm-b1"]);
+    expect(await vmNamesOn(hubA, tenantNs)).toEqual(["vm-a1", "vm-a2"]);
+    expect(await vmNamesOn(hubB, tenantNs)).toEqual(["vm-b1"]);
     // Nothing of theirs on the management cluster.
     const management = await rawRequest(admin, "GET", `/apis/kubevirt.io/v1/namespaces/${tenantNs}/virtualmachines`);
     expect(management.status === 404 || JSON.parse(management.body).items.length === 0).toBe(true);

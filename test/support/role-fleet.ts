@@ -3,9 +3,10 @@
 // field manager the role's Python client gets, with the fields KubeVirt's webhook adds on create;
 // then the status KubeVirt and CDI write and a VMI per running VM. Shared by the e2e test and the
 // diff benchmark.
-import { Annotations } from "../../src/api/well-known.ts";
+import { Annotations, Labels } from "../../src/api/well-known.ts";
 import { validateOrder, type Order } from "../../src/domain/order.ts";
 import { expectedChildren } from "../../src/migration/diff/expected-children.ts";
+import type { LiveObject } from "../../src/migration/live-object.ts";
 import { objectPath, type KubeRestClient } from "../../src/platform/kube/rest-client.ts";
 import { instanceFor, runningInstanceStatus, runningVmStatus, succeededDataVolumeStatus, withKubeVirtDefaults } from "./live-children.ts";
 import { orderDocument } from "./orders.ts";
@@ -95,3 +96,21 @@ export async function inParallel<T>(items: readonly T[], concurrency: number, wo
   await Promise.all(workers);
 }
 
+/** The kinds the role creates for an order. */
+const CHILD_KINDS = [
+  { apiVersion: "v1", kind: "Secret", path: "/api/v1", plural: "secrets" },
+  { apiVersion: "cdi.kubevirt.io/v1beta1", kind: "DataVolume", path: "/apis/cdi.kubevirt.io/v1beta1", plural: "datavolumes" },
+  { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", path: "/apis/kubevirt.io/v1", plural: "virtualmachines" },
+  { apiVersion: "v1", kind: "Service", path: "/api/v1", plural: "services" },
+] as const;
+
+/** Every live child labelled with an order in the tenant namespace, one LIST per kind (apiVersion and kind filled in). */
+export async function listOrderChildren(rest: KubeRestClient, tenantNs: string): Promise<LiveObject[]> {
+  const lists = await Promise.all(
+    CHILD_KINDS.map(async (kind) => {
+      const answer = await rest.request<{ items: LiveObject[] }>("GET", `${kind.path}/namespaces/${tenantNs}/${kind.plural}?labelSelector=${encodeURIComponent(Labels.order)}`);
+      return answer.body.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind }));
+    }),
+  );
+  return lists.flat();
+}
