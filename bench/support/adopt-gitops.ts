@@ -13,6 +13,7 @@ import { startControllerProcess, type ControllerProcess } from "../../test/e2e/s
 import { startWebhookProcess, wireConversion, type WebhookProcess } from "../../test/e2e/support/webhook-process.ts";
 import { ArgoApplications, exampleApplication } from "../../test/gitops/support/argocd-app.ts";
 import { RenderedRepo } from "../../test/gitops/support/rendered-repo.ts";
+import { writeGitCredentialsDir } from "../../scripts/cluster/git-server.ts";
 
 export interface GitopsTarget {
   readonly leaseNamespace: string;
@@ -44,10 +45,7 @@ export async function startGitopsTarget(plane: ControlPlane, kubeConfig: KubeCon
     const applicationName = "bench-adopt";
     await apps.apply(exampleApplication(applicationName, repo.url));
     await apps.waitSynced(applicationName, { revision: seed, timeoutMs: 180_000 });
-    const credentials = path.join(work, "git-credentials");
-    fs.mkdirSync(credentials, { mode: 0o700 });
-    fs.writeFileSync(path.join(credentials, "username"), stack.git.username, { mode: 0o600 });
-    fs.writeFileSync(path.join(credentials, "password"), stack.git.token, { mode: 0o600 });
+    const credentials = writeGitCredentialsDir(stack.git, work);
     committer = await startControllerProcess({
       kubeconfigPath: plane.kubeconfigPath,
       leaseNamespace,

@@ -5,6 +5,7 @@
 // process that knows its pid and port.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
 import * as fsp from "node:fs/promises";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -105,6 +106,19 @@ export async function createRepository(server: Pick<GitServerState, "root" | "ba
  * Environment for a git client talking to this server: Basic credentials as an extra HTTP header
  * through GIT_CONFIG_* variables (not in arguments, not in a remote URL, not on disk).
  */
+/**
+ * The server's credentials as the chart mounts a kubernetes.io/basic-auth Secret for the committer
+ * (`--git-credentials-dir`): `<parent>/git-credentials/{username,password}`, readable by the owner
+ * only. Returns the directory.
+ */
+export function writeGitCredentialsDir(server: Pick<GitServerState, "username" | "token">, parent: string): string {
+  const directory = path.join(parent, "git-credentials");
+  fs.mkdirSync(directory, { mode: 0o700 });
+  fs.writeFileSync(path.join(directory, "username"), server.username, { mode: 0o600 });
+  fs.writeFileSync(path.join(directory, "password"), server.token, { mode: 0o600 });
+  return directory;
+}
+
 export function gitClientEnv(server: Pick<GitServerState, "username" | "token">, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const basic = Buffer.from(`${server.username}:${server.token}`).toString("base64");
   return {

@@ -22,6 +22,7 @@ import { ArgoApplications, describeApplication, type Application } from "./suppo
 import { gitopsOrder } from "./support/fixture.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
 import { hubAdmin, registerCluster, startHubPlanes, vmNamesOn } from "./support/hub-planes.ts";
+import { writeGitCredentialsDir } from "../../scripts/cluster/git-server.ts";
 import "./support/context.ts";
 
 const ctx = inject("gitops");
@@ -98,10 +99,7 @@ beforeAll(async () => {
   const leaseNamespace = uniqueName("lease");
   await createNamespace(admin, leaseNamespace);
   await createNamespace(admin, ordersNamespace);
-  const credentials = path.join(work, "git-credentials");
-  fs.mkdirSync(credentials, { mode: 0o700 });
-  fs.writeFileSync(path.join(credentials, "username"), ctx.git.username, { mode: 0o600 });
-  fs.writeFileSync(path.join(credentials, "password"), ctx.git.token, { mode: 0o600 });
+  const credentials = writeGitCredentialsDir(ctx.git, work);
   repo = await RenderedRepo.create(ctx.git, "committer-hubs");
   committer = await startControllerProcess({
     kubeconfigPath: ctx.cluster.kubeconfigPath,

@@ -11,6 +11,7 @@ import { adminKubeConfig, createNamespace, eventually, rawRequest, uniqueName } 
 import { gitopsOrder } from "./support/fixture.ts";
 import { getObject } from "./support/play-kubevirt.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
+import { writeGitCredentialsDir } from "../../scripts/cluster/git-server.ts";
 import "./support/context.ts";
 
 const ctx = inject("gitops");
@@ -58,10 +59,7 @@ beforeAll(async () => {
   const leaseNamespace = uniqueName("lease");
   await createNamespace(admin, leaseNamespace);
   await createNamespace(admin, ordersNamespace);
-  const credentials = path.join(work, "git-credentials");
-  fs.mkdirSync(credentials, { mode: 0o700 });
-  fs.writeFileSync(path.join(credentials, "username"), ctx.git.username, { mode: 0o600 });
-  fs.writeFileSync(path.join(credentials, "password"), ctx.git.token, { mode: 0o600 });
+  const credentials = writeGitCredentialsDir(ctx.git, work);
   repo = await RenderedRepo.create(ctx.git, "replicas");
   repo.writeFile("README.md", "Rendered orders.\n");
   seed = await repo.commitAndPush("Seed the repository");

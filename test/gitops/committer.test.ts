@@ -21,6 +21,7 @@ import { ArgoApplications, describeApplication, exampleApplication } from "./sup
 import { gitopsOrder } from "./support/fixture.ts";
 import { dataVolumePath, getObject, playOrderReady, secretPath, servicePath, vmPath } from "./support/play-kubevirt.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
+import { writeGitCredentialsDir } from "../../scripts/cluster/git-server.ts";
 import "./support/context.ts";
 
 const ctx = inject("gitops");
@@ -100,11 +101,7 @@ beforeAll(async () => {
   fs.writeFileSync(certificateFile, await sealedSecrets.certificatePem());
   const keyFile = path.join(work, "value.key");
   fs.writeFileSync(keyFile, randomBytes(48), { mode: 0o600 });
-  // The credentials as the chart mounts a kubernetes.io/basic-auth Secret: one file per key.
-  const credentials = path.join(work, "git-credentials");
-  fs.mkdirSync(credentials, { mode: 0o700 });
-  fs.writeFileSync(path.join(credentials, "username"), ctx.git.username, { mode: 0o600 });
-  fs.writeFileSync(path.join(credentials, "password"), ctx.git.token, { mode: 0o600 });
+  const credentials = writeGitCredentialsDir(ctx.git, work);
 
   // Someone else's commit first: the committer shares the branch and never touches their files.
   repo = await RenderedRepo.create(ctx.git, "committer");

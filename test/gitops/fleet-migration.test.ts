@@ -34,6 +34,7 @@ import { createRoleOrder, inParallel, type RoleOrder, listOrderChildren } from "
 import { sshEd25519Key } from "../support/sealing.ts";
 import { ArgoApplications, describeApplication, exampleApplication } from "./support/argocd-app.ts";
 import { RenderedRepo } from "./support/rendered-repo.ts";
+import { writeGitCredentialsDir } from "../../scripts/cluster/git-server.ts";
 import "./support/context.ts";
 
 const ctx = inject("gitops");
@@ -221,10 +222,7 @@ describe("FleetMigration of an AAP-era fleet to gitops, batches of 10, with the 
   });
 
   it("WHEN the committer runs THEN the migration goes on: Argo CD adopts every object without re-creating one, and no VMI changes", async () => {
-    const credentials = path.join(work, "git-credentials");
-    fs.mkdirSync(credentials, { mode: 0o700 });
-    fs.writeFileSync(path.join(credentials, "username"), ctx.git.username, { mode: 0o600 });
-    fs.writeFileSync(path.join(credentials, "password"), ctx.git.token, { mode: 0o600 });
+    const credentials = writeGitCredentialsDir(ctx.git, work);
     committer = await startControllerProcess({
       kubeconfigPath: ctx.cluster.kubeconfigPath,
       leaseNamespace: leaseNs,
